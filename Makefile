@@ -1,0 +1,38 @@
+# Set-up and checks. `make book` builds the book, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: book test unit notebooks lint html-tests benchmark clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[book,test,lint]'
+	touch $(STAMP)
+
+## book: build the HTML book from the notebooks' stored outputs and print where it is
+book: $(STAMP)
+	$(BIN)/python book/build.py
+
+## test: lint, unit tests, nbval on every notebook, the book build and its HTML and browser tests
+test: lint unit notebooks book html-tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check sincos tests benchmarks book scripts
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -n 2 -m "not book and not browser" tests
+
+notebooks: $(STAMP)
+	$(BIN)/pytest -q -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/sanitize.cfg notebooks
+
+html-tests: $(STAMP)
+	$(BIN)/pytest -q -m "book or browser" tests
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/train_speed.py
+
+clean:
+	rm -rf _build

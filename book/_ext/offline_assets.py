@@ -1,0 +1,59 @@
+"""Serve MathJax and the widget manager from the book itself, or fall back to CDNs.
+
+_config.yml points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at copies that
+``book/fetch_assets.sh`` puts in a folder named in ``html_static_path``. When those
+copies are missing (npm was not available), this extension prints one line and puts
+the three settings back to their CDN defaults, so the book still builds with ``-W``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from myst_nb.core.config import ipywidgets_js_factory
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.ext.mathjax import MATHJAX_URL
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def _is_local(path: str) -> bool:
+    return "://" not in path and not path.startswith("//")
+
+
+def _missing_assets(srcdir: Path, config: Config) -> list[str]:
+    """Local asset paths (relative to html_static_path) that no static folder holds."""
+    wanted = [config.mathjax_path, *config.nb_ipywidgets_js]
+    folders = [srcdir / entry for entry in config.html_static_path]
+    return [
+        path
+        for path in wanted
+        if _is_local(path) and not any((folder / path).is_file() for folder in folders)
+    ]
+
+
+def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
+    srcdir = Path(app.srcdir)
+    missing = _missing_assets(srcdir, config)
+    if not missing:
+        return
+    logger.info(
+        "offline_assets: %s not found (run book/fetch_assets.sh); loading MathJax and "
+        "widget JS from CDNs instead",
+        ", ".join(missing),
+    )
+    config.mathjax_path = MATHJAX_URL
+    config.nb_ipywidgets_js = ipywidgets_js_factory()
+    config.html_static_path = [
+        entry for entry in config.html_static_path if (srcdir / entry).is_dir()
+    ]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Before Sphinx validates html_static_path (priority 800) and myst-nb reads its
+    # config (builder-inited).
+    app.connect("config-inited", use_cdn_when_missing, priority=400)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

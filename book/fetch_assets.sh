@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Bring the JavaScript the book serves itself (MathJax 3 and the Jupyter widget manager)
+# from npm, pinned by book/assets/package-lock.json, and copy the few files the pages
+# load into book/assets/vendor/ (git-ignored; _config.yml names it in html_static_path).
+#
+# Idempotent: when vendor/ was made from the current lock file it returns at once.
+# Without npm it says so and exits 0; the build then falls back to the CDN copies.
+set -euo pipefail
+
+assets="$(cd "$(dirname "${BASH_SOURCE[0]}")/assets" && pwd)"
+vendor="$assets/vendor"
+stamp="$vendor/.package-lock.sha256"
+want="$(sha256sum "$assets/package-lock.json" | cut -d' ' -f1)"
+
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "book assets: up to date in $vendor"
+    exit 0
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    echo "book assets: npm not found; the book will load MathJax and widget JS from CDNs" >&2
+    exit 0
+fi
+
+cd "$assets"
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+tmp="$(mktemp -d "$assets/.vendor.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+mathjax=node_modules/mathjax
+widgets=node_modules/@jupyter-widgets/html-manager
+mkdir -p "$tmp/mathjax/input/tex" "$tmp/mathjax/output/chtml/fonts" "$tmp/widgets"
+cp "$mathjax/es5/tex-mml-chtml.js" "$mathjax/LICENSE" "$tmp/mathjax/"
+cp -r "$mathjax/es5/input/tex/extensions" "$tmp/mathjax/input/tex/"
+cp -r "$mathjax/es5/output/chtml/fonts/woff-v2" "$tmp/mathjax/output/chtml/fonts/"
+# embed.js finds its Font Awesome fonts next to itself; browsers take the woff2 ones.
+cp "$widgets/dist/embed.js" "$widgets/dist/embed.js.LICENSE.txt" "$widgets/dist/"*.woff2 \
+    "$tmp/widgets/"
+echo "$want" >"$tmp/.package-lock.sha256"
+
+rm -rf "$vendor" node_modules
+mv "$tmp" "$vendor"
+trap - EXIT
+echo "book assets: copied $(du -sh "$vendor" | cut -f1) into $vendor"

@@ -1,0 +1,112 @@
+"""Shared helpers for the tests of the built book and for screenshots.py.
+
+The book is built by ``jupyter-book build . -W -n --keep-going`` into ``_build/html``.
+Pages are opened from ``file://`` URLs, the way a reader opens the book offline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD_HTML = ROOT / "_build" / "html"
+BUILD_HINT = "build it first with `make book` (jupyter-book build . -W -n --keep-going)"
+
+# Pages Sphinx writes besides those _toc.yml lists.
+EXTRA_PAGES = ["index", "genindex", "search"]
+
+CHROMIUM = "/usr/bin/chromium"
+# Quiet, offline headless Chromium: no background traffic of its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """Every document _toc.yml lists, root first, in reading order (no suffixes)."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                names.append(entry["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return names
+
+
+def page_path(docname: str) -> Path:
+    """Where the built HTML page of a document lives."""
+    return BUILD_HTML / f"{docname}.html"
+
+
+def missing_build_message() -> str | None:
+    """Why the book's HTML cannot be tested, or None when it has been built."""
+    if (BUILD_HTML / "index.html").is_file():
+        return None
+    return f"no built book in {BUILD_HTML}: {BUILD_HINT}"
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium through Playwright; never a downloaded browser."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# Resolves once MathJax has typeset the page (at once on pages without math).
+WAIT_FOR_MATHJAX = """async () => {
+    if (!document.querySelector('.math')) return 'no math';
+    for (let i = 0; i < 200 && !(window.MathJax && MathJax.startup
+                                  && MathJax.startup.promise); i++) {
+        await new Promise(r => setTimeout(r, 50));
+    }
+    if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+        return 'MathJax did not load';
+    }
+    await MathJax.startup.promise;
+    return 'typeset';
+}"""
+
+# [widget views stored in the page, views the widget manager has drawn]. The manager
+# draws each view into a div.widget-subarea just before the view's <script>.
+COUNT_WIDGET_VIEWS = """() => {
+    const views = [...document.querySelectorAll(
+        'script[type="application/vnd.jupyter.widget-view+json"]')];
+    const drawn = views.filter(v => {
+        const area = v.previousElementSibling;
+        return area && area.classList.contains('widget-subarea') && area.childElementCount > 0;
+    });
+    return [views.length, drawn.length];
+}"""
+
+
+def open_rendered(page, url: str, timeout_ms: int = 20_000) -> str:
+    """Open a page; wait until MathJax has typeset it and the widgets are drawn.
+
+    Returns what MathJax did: "typeset", "no math" or "MathJax did not load".
+    A page whose widgets are not drawn in time is returned as it is, for the
+    caller to check with COUNT_WIDGET_VIEWS.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(url, wait_until="load", timeout=timeout_ms)
+    mathjax = page.evaluate(WAIT_FOR_MATHJAX)
+    views, drawn = page.evaluate(COUNT_WIDGET_VIEWS)
+    if drawn < views:
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(
+                f"() => ({COUNT_WIDGET_VIEWS})()[1] >= {views}", timeout=timeout_ms
+            )
+    page.wait_for_timeout(300)  # let late requests (fonts, frame images) start
+    return mathjax

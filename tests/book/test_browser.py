@@ -1,0 +1,150 @@
+"""Open every built page in headless Chromium, offline, and check what a reader sees.
+
+Pages are opened from file:// URLs, as a reader opens the book without a server.
+Every http(s) request is recorded and aborted, so nothing can quietly come from the
+network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from bookpages import (
+    CHROMIUM,
+    COUNT_WIDGET_VIEWS,
+    EXTRA_PAGES,
+    launch_chromium,
+    open_rendered,
+    page_path,
+    toc_docnames,
+)
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
+PAGES = toc_docnames() + EXTRA_PAGES
+ANIMATION_PAGE = "notebooks/04_training"
+
+
+@pytest.fixture(scope="module")
+def browser(build_html: Path):
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class PageLog:
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    remote_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith(("file:", "data:", "blob:", "about:"))
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a built page with its console, errors and requests recorded."""
+    contexts = []
+
+    def _open(docname: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        log = PageLog()
+
+        def block_remote(route) -> None:
+            log.remote_requests.append(route.request.url)
+            route.abort()
+
+        context.route("http*://**/*", block_remote)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda msg: msg.type == "error" and log.console_errors.append(msg.text),
+        )
+        page.on("pageerror", lambda error: log.page_errors.append(str(error)))
+        page.on(
+            "requestfailed",
+            lambda request: (
+                _is_local(request.url)
+                and log.failed_requests.append(f"{request.url} ({request.failure})")
+            ),
+        )
+        page.on(
+            "request",
+            lambda request: (
+                not _is_local(request.url)
+                and request.url not in log.remote_requests
+                and log.remote_requests.append(request.url)
+            ),
+        )
+        mathjax = open_rendered(page, page_path(docname).as_uri())
+        return page, log, mathjax
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_renders_offline_without_errors(open_page, docname: str) -> None:
+    assert page_path(docname).is_file(), f"{docname}.html was not built"
+    page, log, mathjax = open_page(docname)
+
+    assert not log.remote_requests, f"{docname} requested from the network: {log.remote_requests}"
+    assert not log.failed_requests, f"{docname}: local files failed to load: {log.failed_requests}"
+    assert not log.page_errors, f"{docname}: uncaught JavaScript errors: {log.page_errors}"
+    assert not log.console_errors, f"{docname}: console errors: {log.console_errors}"
+
+    math = page.locator(".math").count()
+    if math:
+        assert mathjax == "typeset", f"{docname} has {math} math elements: {mathjax}"
+        untypeset = page.evaluate(
+            "[...document.querySelectorAll('.math')]"
+            ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent)"
+        )
+        assert not untypeset, f"{docname}: math MathJax did not typeset: {untypeset}"
+        assert page.locator("mjx-merror").count() == 0, f"{docname}: MathJax reports TeX errors"
+
+    views, drawn = page.evaluate(COUNT_WIDGET_VIEWS)
+    assert drawn == views, f"{docname}: the widget manager drew {drawn} of {views} widgets"
+
+
+def test_training_animation_plays(open_page) -> None:
+    page, _, _ = open_page(ANIMATION_PAGE)
+    sliders = page.locator('input[type="range"][id^="_anim_slider"]')
+    if sliders.count() == 0:
+        pytest.skip(f"{ANIMATION_PAGE} has no to_jshtml animation yet")
+
+    slider_id = sliders.first.get_attribute("id")
+    anim_id = slider_id.removeprefix("_anim_slider")
+    player = f"window['anim{anim_id}']"
+    page.wait_for_function(f"() => {player} !== undefined", timeout=5_000)
+    frames = page.evaluate(f"{player}.frames.length")
+    assert frames > 1, f"the animation on {ANIMATION_PAGE} has {frames} frame(s)"
+
+    def state() -> tuple[int, str]:
+        return page.evaluate(
+            f"""() => [parseInt(document.getElementById('{slider_id}').value),
+                       document.getElementById('_anim_img{anim_id}').src]"""
+        )
+
+    frame0, image0 = state()
+    animation = page.locator(".animation", has=sliders.first)
+    animation.locator('button[title="Play"]').click()
+    page.wait_for_function(
+        f"() => parseInt(document.getElementById('{slider_id}').value) !== {frame0}",
+        timeout=10_000,
+    )
+    animation.locator('button[title="Pause"]').click()
+    frame1, image1 = state()
+    assert frame1 != frame0, "pressing Play did not move the slider"
+    assert image1 != image0, "pressing Play moved the slider but not the picture"
