@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit notebooks lint html-tests benchmark clean
+.PHONY: book test unit notebooks lint html-tests chromium benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,14 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/sanitize.cfg notebooks
 
-html-tests: $(STAMP)
+html-tests: $(STAMP) chromium
 	$(BIN)/pytest -q -m "book or browser" tests
+
+# The browser tests drive Debian's Chromium (Playwright never downloads one here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/train_speed.py

@@ -130,9 +130,8 @@ def _tensorboard(trainer, directory: str):
 
     os.makedirs(directory, exist_ok=True)
     writer = tf.summary.create_file_writer(directory)
-    graph = trainer._run_fn.get_concrete_function().graph
     with writer.as_default():
-        tf.summary.graph(graph)
+        tf.summary.graph(trainer.iteration_graph())
     return writer
 
 

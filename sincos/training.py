@@ -138,6 +138,16 @@ class Trainer:
         self.history = []
         self.last = None
 
+    def iteration_graph(self):
+        """One training iteration as a ``tf.Graph`` with the original's scope names
+        (inputs, in_hidden, LSTM_cell, out_hidden, cost, train), for TensorBoard."""
+        hp = self.hp
+        window = tf.TensorSpec((hp.time_steps, hp.batch_size, 1), tf.float32)
+        state = tf.TensorSpec((hp.batch_size, hp.cell_size), tf.float32)
+        once = tf.function(self._train_once, autograph=False)
+        return once.get_concrete_function(window, window, state, state,
+                                          tf.TensorSpec((), tf.float32)).graph
+
     def set_initial_weights(self, weights: Sequence[np.ndarray]) -> None:
         """Start from these weights (in ``LSTMRNN.weight_variables()`` order) instead
         of the seeded ones, and reset to them: ``reset()`` returns here too."""
@@ -228,6 +238,7 @@ class Trainer:
         the Adam update if the cost is finite. Returns cost, prediction, new state and whether the
         update was applied."""
         with tf.name_scope("inputs"):
+            seq, res = tf.identity(seq, name="xs"), tf.identity(res, name="ys")
             h, c = h * keep, c * keep
         with tf.GradientTape() as tape:
             pred, (h_new, c_new) = fused_forward_time_major(self._weights, seq, h, c)
