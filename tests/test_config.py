@@ -41,7 +41,7 @@ def test_numpy_integers_are_accepted_as_plain_ints():
 
 @pytest.mark.parametrize("value", [0, -0.1, math.nan, math.inf, True, "0.01", None])
 def test_learning_rate_must_be_finite_and_positive(value):
-    with pytest.raises(ValueError, match="^learning_rate must be a finite positive number"):
+    with pytest.raises(ValueError, match=r"^learning_rate must be a finite positive number"):
         Hyperparams(learning_rate=value)
 
 

@@ -91,7 +91,7 @@ def test_initialisation_follows_the_tutorial():
 def test_seed_fixes_the_weights():
     same = [numpy_weights(LSTMRNN(Hyperparams(seed=5))) for _ in range(2)]
     other = numpy_weights(LSTMRNN(Hyperparams(seed=6)))
-    for a, b, c in zip(*same, other, strict=True):
+    for a, b in zip(*same, strict=True):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(same[0][0], other[0])
 
