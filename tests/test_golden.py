@@ -1,0 +1,103 @@
+"""The port against the original: TF1's numbers, replayed by this project.
+
+``tests/data/tf1_reference.npz`` was written by ``scripts/tf1_reference.py``: the
+tutorial's TF1 graph (``BasicLSTMCell``, ``dynamic_rnn``, ``AdamOptimizer``) run
+for 200 iterations with the LSTM state fed back. It holds the initial weights in
+TF1's layout and the 200 costs. Started from the same weights, ``Trainer`` must
+produce the same 200 costs; and the mapping must matter, so that a wrong one fails.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sincos import LSTMRNN, Hyperparams, Trainer, make_batch, seed_cost
+
+REFERENCE = Path(__file__).parent / "data" / "tf1_reference.npz"
+RTOL = 2e-3  # over 200 iterations of Adam; the first cost is checked to 1e-5
+
+
+def tf1_to_keras(w_in, b_in, kernel, bias, w_out, b_out, forget_bias=1.0,
+                 gate_order=(0, 2, 1, 3)):
+    """TF1 ``BasicLSTMCell`` weights -> ``LSTMRNN.weight_variables()`` order.
+
+    TF1's fused kernel has rows [x; h] and gate blocks i, j, f, o; Keras splits it
+    into kernel (x rows) and recurrent kernel (h rows) with blocks i, f, c (= j), o.
+    TF1 adds ``forget_bias`` inside the forget sigmoid as a constant; Keras keeps it
+    in the trainable bias. ``gate_order`` (TF1 block per Keras block) and
+    ``forget_bias`` are parameters only so that the tests can break the mapping."""
+    units = bias.shape[0] // 4
+    kernel = np.concatenate([np.split(kernel, 4, axis=1)[k] for k in gate_order], axis=1)
+    bias = np.concatenate([np.split(bias, 4)[k] for k in gate_order])
+    bias[units:2 * units] += forget_bias  # Keras's forget block
+    return [w_in, b_in, kernel[:-units], kernel[-units:], bias, w_out, b_out]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    with np.load(REFERENCE, allow_pickle=False) as data:
+        ref = {k: data[k] for k in data.files}
+    ref["meta"] = json.loads(str(ref["meta"]))
+    return ref
+
+
+def tf1_weights(ref):
+    return [ref[k] for k in ("w_in", "b_in", "lstm_kernel", "lstm_bias", "w_out", "b_out")]
+
+
+def replay(ref, **mapping) -> np.ndarray:
+    """The 200 costs of this project's trainer started from TF1's initial weights."""
+    trainer = Trainer(Hyperparams(**ref["meta"]["hyperparams"]))
+    trainer.set_initial_weights(tf1_to_keras(*tf1_weights(ref), **mapping))
+    return np.asarray(trainer.run(len(ref["costs"])), np.float64)
+
+
+def max_relative_error(costs, ref_costs) -> float:
+    return float(np.max(np.abs(costs - ref_costs) / np.abs(ref_costs)))
+
+
+@pytest.fixture(scope="module")
+def replayed(reference):
+    return replay(reference)
+
+
+def test_reference_file_is_what_the_tests_expect(reference):
+    hp = Hyperparams()
+    assert reference["meta"]["hyperparams"] == hp.as_dict()
+    assert reference["lstm_kernel"].shape == (2 * hp.cell_size, 4 * hp.cell_size)
+    assert reference["costs"].shape == (200,) and reference["costs"].dtype == np.float64
+    assert REFERENCE.stat().st_size < 16_000
+
+
+def test_first_cost_from_keras_model_matches_tf1(reference):
+    # The Keras layers themselves (not the trainer's fused op): one forward pass of
+    # the first batch from the zero state, before any update.
+    hp = Hyperparams(**reference["meta"]["hyperparams"])
+    model = LSTMRNN(hp)
+    for var, value in zip(model.weight_variables(), tf1_to_keras(*tf1_weights(reference)),
+                          strict=True):
+        var.assign(value)
+    batch = make_batch(hp.batch_start, hp.time_steps, hp.batch_size)
+    pred, _ = model(batch.seq)
+    cost = float(seed_cost(pred, batch.res, hp.batch_size))
+    assert cost == pytest.approx(reference["costs"][0], rel=1e-5)
+
+
+def test_trainer_reproduces_all_200_tf1_costs(reference, replayed):
+    error = max_relative_error(replayed, reference["costs"])
+    assert error < RTOL, f"max relative error over 200 costs: {error:.2e}"
+    np.testing.assert_allclose(replayed, reference["costs"], rtol=RTOL)
+
+
+@pytest.mark.parametrize("wrong", [
+    pytest.param({"gate_order": (0, 1, 2, 3)}, id="tf1-gate-order-unmapped"),
+    pytest.param({"gate_order": (0, 2, 3, 1)}, id="output-and-candidate-swapped"),
+    pytest.param({"forget_bias": 0.0}, id="forget-bias-dropped"),
+])
+def test_a_wrong_mapping_does_not_match(reference, wrong):
+    error = max_relative_error(replay(reference, **wrong), reference["costs"])
+    assert error > 1e-1, f"a wrong mapping {wrong} still matched TF1 to {error:.2e}"
