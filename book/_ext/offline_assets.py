@@ -8,6 +8,7 @@ the three settings back to their CDN defaults, so the book still builds with ``-
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,6 @@ from myst_nb.core.config import ipywidgets_js_factory
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.ext.mathjax import MATHJAX_URL
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
 
 
 def _is_local(path: str) -> bool:
@@ -40,10 +38,11 @@ def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
     missing = _missing_assets(srcdir, config)
     if not missing:
         return
-    logger.info(
-        "offline_assets: %s not found (run book/fetch_assets.sh); loading MathJax and "
-        "widget JS from CDNs instead",
-        ", ".join(missing),
+    # Not a Sphinx warning (the build runs with -W) and not an info line (-q hides it).
+    print(
+        f"offline_assets: {', '.join(missing)} not found (run book/fetch_assets.sh); "
+        "loading MathJax and widget JS from CDNs instead",
+        file=sys.stderr,
     )
     config.mathjax_path = MATHJAX_URL
     config.nb_ipywidgets_js = ipywidgets_js_factory()

@@ -23,7 +23,8 @@ from bookpages import (
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
-PAGES = toc_docnames() + EXTRA_PAGES
+# index.html only redirects to the first page; test_index_opens_the_first_page opens it.
+PAGES = toc_docnames() + [name for name in EXTRA_PAGES if name != "index"]
 ANIMATION_PAGE = "notebooks/04_training"
 
 
@@ -31,23 +32,43 @@ ANIMATION_PAGE = "notebooks/04_training"
 def browser(build_html: Path):
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the playwright package is missing: pip install -e '.[test]'", pytrace=False)
+    with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
 
+def _is_local(url: str) -> bool:
+    return url.startswith(("file:", "data:", "blob:", "about:"))
+
+
 @dataclass
 class PageLog:
+    """What a page did while it loaded."""
+
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     remote_requests: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
 
+    def on_console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
 
-def _is_local(url: str) -> bool:
-    return url.startswith(("file:", "data:", "blob:", "about:"))
+    def on_page_error(self, error) -> None:
+        self.page_errors.append(str(error))
+
+    def on_request(self, request) -> None:
+        if not _is_local(request.url):
+            self.remote_requests.append(request.url)
+
+    def on_request_failed(self, request) -> None:
+        if _is_local(request.url):  # remote ones fail on purpose: see open_page
+            self.failed_requests.append(f"{request.url} ({request.failure})")
 
 
 @pytest.fixture
@@ -58,34 +79,13 @@ def open_page(browser):
     def _open(docname: str):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         contexts.append(context)
+        context.route("http*://**/*", lambda route: route.abort())  # recorded by on_request
         log = PageLog()
-
-        def block_remote(route) -> None:
-            log.remote_requests.append(route.request.url)
-            route.abort()
-
-        context.route("http*://**/*", block_remote)
         page = context.new_page()
-        page.on(
-            "console",
-            lambda msg: msg.type == "error" and log.console_errors.append(msg.text),
-        )
-        page.on("pageerror", lambda error: log.page_errors.append(str(error)))
-        page.on(
-            "requestfailed",
-            lambda request: (
-                _is_local(request.url)
-                and log.failed_requests.append(f"{request.url} ({request.failure})")
-            ),
-        )
-        page.on(
-            "request",
-            lambda request: (
-                not _is_local(request.url)
-                and request.url not in log.remote_requests
-                and log.remote_requests.append(request.url)
-            ),
-        )
+        page.on("console", log.on_console)
+        page.on("pageerror", log.on_page_error)
+        page.on("request", log.on_request)
+        page.on("requestfailed", log.on_request_failed)
         mathjax = open_rendered(page, page_path(docname).as_uri())
         return page, log, mathjax
 
@@ -116,6 +116,16 @@ def test_page_renders_offline_without_errors(open_page, docname: str) -> None:
 
     views, drawn = page.evaluate(COUNT_WIDGET_VIEWS)
     assert drawn == views, f"{docname}: the widget manager drew {drawn} of {views} widgets"
+
+
+def test_index_opens_the_first_page(browser, build_html: Path) -> None:
+    first = toc_docnames()[0]
+    page = browser.new_page()
+    try:
+        page.goto((build_html / "index.html").as_uri())
+        page.wait_for_url(f"**/{first}.html", timeout=10_000)
+    finally:
+        page.close()
 
 
 def test_training_animation_plays(open_page) -> None:
