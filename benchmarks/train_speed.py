@@ -24,9 +24,14 @@ FRESH = """
 import time
 from sincos import Trainer
 import sincos.training
-t = time.perf_counter()
-Trainer().run(200)
-print(time.perf_counter() - t)
+t0 = time.perf_counter()
+trainer = Trainer()
+t1 = time.perf_counter()
+trainer._run_fn.get_concrete_function()
+t2 = time.perf_counter()
+trainer.run(200)
+t3 = time.perf_counter()
+print(t3 - t0, t1 - t0, t2 - t1, t3 - t2)
 """
 
 
@@ -99,15 +104,18 @@ def keras_stateful_path(repeats: int) -> tuple[float, float]:
     return timed(step, 300 * repeats)
 
 
-def fresh_processes(repeats: int) -> tuple[float, float]:
-    first200 = [float(subprocess.run([sys.executable, "-c", FRESH], capture_output=True,
-                                     text=True, check=True).stdout) for _ in range(3 * repeats)]
+def fresh_processes(repeats: int) -> tuple[list[float], float]:
+    """Medians of (total, create, trace, run 200) in fresh processes, and of the CLI."""
+    runs = [[float(x) for x in subprocess.run(
+        [sys.executable, "-c", FRESH], capture_output=True, text=True, check=True).stdout.split()]
+        for _ in range(3 * repeats)]
+    first200 = [statistics.median(column) for column in zip(*runs, strict=True)]
     cli = []
     for _ in range(3 * repeats):
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "sincos", "train"], capture_output=True, check=True)
         cli.append(time.perf_counter() - t)
-    return statistics.median(first200), statistics.median(cli)
+    return first200, statistics.median(cli)
 
 
 def main() -> None:
@@ -122,8 +130,9 @@ def main() -> None:
     for name, (first, median) in rows.items():
         print(f"{name:40s} {first:14.2f} {median:10.3f} {median / base:9.2f}x")
     first200, cli = fresh_processes(repeats)
-    print(f"fresh process, Trainer() to 200 iterations done: {first200:.3f} s (median of "
-          f"{3 * repeats})")
+    total, create, trace, run = first200
+    print(f"fresh process, Trainer() to 200 iterations done: {total:.3f} s = create "
+          f"{create:.3f} + trace {trace:.3f} + run {run:.3f} (medians of {3 * repeats})")
     print(f"fresh process, `python -m sincos train` whole command: {cli:.2f} s")
 
 
