@@ -1,0 +1,84 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from sincos import Hyperparams, SinCosBatches
+from sincos.plotting import (
+    BATCH_COLORS,
+    PREDICTION,
+    TARGET,
+    plot_batch_continuation,
+    plot_fit_overview,
+    plot_row,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def two_batches(hp=None):
+    batches = SinCosBatches(hp)
+    return next(batches), next(batches)
+
+
+def same_color(a, b):
+    return mcolors.to_rgba(a) == mcolors.to_rgba(b)
+
+
+def test_plot_row_draws_target_red_and_prediction_blue_dashed():
+    batch, _ = two_batches()
+    ax = plot_row(batch.xs[0], target=batch.res[0], pred=batch.seq[0])
+    target, pred = ax.get_lines()
+    assert same_color(target.get_color(), TARGET["color"])
+    assert same_color(pred.get_color(), PREDICTION["color"])
+    assert pred.get_linestyle() == "--"
+    np.testing.assert_array_equal(target.get_xdata(), batch.xs[0])
+    np.testing.assert_array_equal(target.get_ydata(), batch.res[0, :, 0])
+    assert ax.get_xlabel() == "x" and ax.get_ylabel()
+
+
+def test_plot_row_leaves_out_what_is_not_given():
+    batch, _ = two_batches()
+    ax = plot_row(batch.xs[0], inputs=batch.seq[0], markers=True)
+    (line,) = ax.get_lines()
+    assert line.get_marker() == "o"
+
+
+def test_continuation_panels_show_consecutive_windows():
+    first, second = two_batches(Hyperparams(time_steps=5, batch_size=6))
+    fig = plot_batch_continuation(first, second, rows=3)
+    axes = fig.axes
+    assert len(axes) == 3
+    for i, ax in enumerate(axes):
+        dark, green = (line for line in ax.get_lines() if line.get_marker() == "o")
+        assert same_color(dark.get_color(), BATCH_COLORS[0])
+        assert same_color(green.get_color(), BATCH_COLORS[1])
+        # the green row starts one step after the dark one ends ...
+        step = first.xs[0, 1] - first.xs[0, 0]
+        assert green.get_xdata()[0] == pytest.approx(dark.get_xdata()[-1] + step)
+        # ... and lies where the next panel's dark row lies
+        if i + 1 < len(axes):
+            next_dark = next(line for line in axes[i + 1].get_lines()
+                             if line.get_marker() == "o")
+            np.testing.assert_array_equal(green.get_xdata(), next_dark.get_xdata())
+    assert axes[-1].get_xlabel() == "x"
+
+
+def test_fit_overview_has_row_and_histograms():
+    batch, _ = two_batches()
+    pred = np.zeros_like(batch.res)
+    fig = plot_fit_overview(batch, pred, row=2, title="untrained")
+    ax_row, ax_hist = fig.axes
+    assert ax_row.get_title() == "row 2"
+    assert len(ax_row.get_lines()) == 2
+    assert ax_hist.get_xlabel() == "value" and ax_hist.get_ylabel() == "count"
+    assert ax_hist.get_title() == f"all {batch.res.size} values"
+    assert fig.get_suptitle() == "untrained"
