@@ -72,17 +72,20 @@ def plot_costs(history: Sequence[float], ax=None, label: str | None = None, **st
 
 
 def prediction_animation(frames: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
-                         costs: Sequence[float] | None = None, interval: int = 120,
-                         figsize: tuple[float, float] = (7, 3),
+                         costs: Sequence[float] | None = None,
+                         iterations: Sequence[int] | None = None, interval: int = 120,
+                         figsize: tuple[float, float] = (7, 3), dpi: int = 72,
                          alt: str = "Animation: row 0's target and prediction as training "
                                     "advances") -> str:
     """An HTML player (matplotlib's ``to_jshtml``) of the original's scrolling view:
-    each frame is (xs, target, prediction) for row 0 of one iteration's batch.
+    each frame is (xs, target, prediction) for row 0 of one iteration's batch,
+    titled with its iteration and cost when given.
 
     The player needs no kernel and no network: the link to a web font that
     ``to_jshtml`` adds for its button icons is removed (the book's theme
     provides the same icons)."""
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.88)  # fixed: no relayout
     (target,) = ax.plot([], [], **TARGET)
     (pred,) = ax.plot([], [], **PREDICTION)
     ax.set(xlabel="x", ylabel="value", ylim=(-1.6, 1.6))
@@ -94,11 +97,14 @@ def prediction_animation(frames: Sequence[tuple[np.ndarray, np.ndarray, np.ndarr
         target.set_data(xs, np.ravel(res))
         pred.set_data(xs, np.ravel(out))
         ax.set_xlim(xs[0], xs[-1])
-        title.set_text(f"frame {k + 1}" if costs is None else f"cost {costs[k]:.3f}")
+        words = [f"iteration {iterations[k]}"] if iterations is not None else []
+        words += [f"cost {costs[k]:.3f}"] if costs is not None else []
+        title.set_text(", ".join(words) or f"frame {k + 1}")
         return target, pred, title
 
     animation = FuncAnimation(fig, draw, frames=len(frames), interval=interval, blit=False)
-    html = animation.to_jshtml(default_mode="once")
+    with plt.rc_context({"savefig.dpi": dpi}):
+        html = animation.to_jshtml(default_mode="once")
     plt.close(fig)
     html = html.replace("<img id=", f'<img alt="{alt}" id=', 1)
     return re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", html)

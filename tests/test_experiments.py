@@ -1,0 +1,198 @@
+"""Tests of sincos.experiments: small runs, properties rather than stored numbers."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from sincos import Hyperparams, Trainer, make_batch, plotting
+from sincos.experiments import (
+    Runs,
+    Spread,
+    ambiguous_rows,
+    compare_state,
+    error_by_position,
+    fmt,
+    iterations_for,
+    rollout,
+    sweep,
+    window_mse,
+    window_sweep,
+)
+
+SMALL = Hyperparams(time_steps=5, batch_size=10)
+
+
+@pytest.fixture(scope="module")
+def tutorial_runs():
+    """The tutorial's configuration, seed 1, trained 200 iterations both ways."""
+    return compare_state((1,), 200)
+
+
+def test_fmt_rounds_to_significant_digits_without_e_notation():
+    assert fmt(0.0123456) == "0.0123"
+    assert fmt(10.46) == "10.5"
+    assert fmt(1234.4) == "1234"
+    assert fmt(0.5) == "0.500"
+    assert fmt(0) == "0"
+    assert fmt(math.nan) == "nan"
+    assert fmt(2.5e-7) == "2.50e-07"
+
+
+def test_spread_summarises_values():
+    s = Spread.of([1.0, 2.0, 6.0])
+    assert (s.mean, s.median, s.low, s.high) == (3.0, 2.0, 1.0, 6.0)
+    assert s.std == pytest.approx(np.std([1.0, 2.0, 6.0]))
+    assert str(s) == "3.00 ± 2.2 (min 1.00, max 6.00)"
+    assert s.median_range() == "2.00 [1.00, 6.00]"
+    with pytest.raises(ValueError, match="at least one value"):
+        Spread.of([])
+
+
+@pytest.mark.parametrize("time_steps", [5, 10, 20, 40])
+def test_iterations_for_equal_samples_is_exact(time_steps):
+    hp = Hyperparams(time_steps=time_steps)
+    samples = 200 * 20 * 50
+    assert iterations_for(samples, hp) * time_steps * hp.batch_size == samples
+
+
+def test_iterations_for_rejects_samples_that_do_not_divide():
+    with pytest.raises(ValueError, match="not a positive multiple of time_steps x batch_size"):
+        iterations_for(1001, Hyperparams())
+    with pytest.raises(ValueError, match="samples=0"):
+        iterations_for(0, Hyperparams())
+
+
+def test_runs_train_each_configuration_once_with_the_costs_of_one_run():
+    runs = Runs()
+    first = runs.trainer(SMALL, 12)
+    assert runs.trainer(SMALL, 12) is first
+    assert runs.trainer(SMALL, 12, stateful=False) is not first
+    assert len(runs) == 2
+    assert first.iteration == 12
+    assert runs.seconds_per_iteration(SMALL, 12) > 0
+    plain = Trainer(SMALL)
+    assert plain.run(12) == first.history  # timing in two calls changes nothing
+
+
+def test_runs_need_two_iterations_to_time_one():
+    with pytest.raises(ValueError, match="at least 2"):
+        Runs().trainer(SMALL, 1)
+
+
+def test_compare_state_trains_both_ways_per_seed():
+    result = compare_state((1, 2), 6, hp=SMALL)
+    assert result.carried.shape == result.reset.shape == (2, 6)
+    assert [t.stateful for t in result.trainers[True]] == [True, True]
+    assert [t.stateful for t in result.trainers[False]] == [False, False]
+    assert [t.hp.seed for t in result.trainers[False]] == [1, 2]
+    assert result.final(True).high == result.carried[:, -1].max()
+    assert result.tail(False, last=3).mean == pytest.approx(result.reset[:, -3:].mean())
+
+
+def test_carrying_the_state_lowers_the_cost(tutorial_runs):
+    assert tutorial_runs.tail_ratio() > 3
+
+
+def test_error_by_position_has_one_value_per_position(tutorial_runs):
+    trainer = tutorial_runs.trainers[True][0]
+    errors = error_by_position(trainer, 2, carry=True)
+    assert errors.shape == (trainer.hp.time_steps,)
+    assert np.all(errors >= 0)
+
+
+def test_a_zero_start_hurts_the_first_position_after_training(tutorial_runs):
+    trainer = tutorial_runs.trainers[True][0]
+    carried = error_by_position(trainer, 3, carry=True)
+    zero = error_by_position(trainer, 3, carry=False)
+    assert zero[0] > 5 * carried[0]
+
+
+def test_evaluation_leaves_the_trainer_where_it_was(tutorial_runs):
+    trainer = tutorial_runs.trainers[True][0]
+    start, h = trainer.batches.start, trainer.state[0].numpy().copy()
+    error_by_position(trainer, 2, carry=True)
+    window_mse(trainer, 40)
+    assert trainer.batches.start == start
+    np.testing.assert_array_equal(trainer.state[0].numpy(), h)
+
+
+def test_rollout_predicts_the_batches_after_training_like_the_keras_model(tutorial_runs):
+    trainer = tutorial_runs.trainers[True][0]
+    batches, preds = rollout(trainer, 2, carry=True)
+    assert batches[0].xs[0, 0] == trainer.batches.start / (10 * np.pi)
+    assert preds.shape == (2, *batches[0].res.shape)
+    first, state = trainer.predict(batches[0].seq, trainer.state)
+    second, _ = trainer.predict(batches[1].seq, state)
+    np.testing.assert_allclose(preds[0], first, atol=1e-5)
+    np.testing.assert_allclose(preds[1], second, atol=1e-5)
+    _, from_zeros = rollout(trainer, 2, carry=False)
+    np.testing.assert_allclose(from_zeros[1], trainer.predict(batches[1].seq)[0], atol=1e-5)
+
+
+def test_window_mse_needs_whole_windows(tutorial_runs):
+    trainer = tutorial_runs.trainers[True][0]
+    with pytest.raises(ValueError, match="multiple of time_steps=20, got 30"):
+        window_mse(trainer, 30)
+    assert window_mse(trainer, 40) == pytest.approx(
+        error_by_position(trainer, 2, carry=True).mean(), rel=1e-5)
+
+
+def test_ambiguous_rows_share_a_sin_but_not_the_sign_of_cos():
+    batch = make_batch(0, 20, 50)
+    rising, falling = ambiguous_rows(batch)
+    assert batch.res[rising, 0, 0] >= 0.5 and batch.res[falling, 0, 0] <= -0.5
+    assert abs(batch.seq[rising, 0, 0] - batch.seq[falling, 0, 0]) < 0.05
+
+
+def test_ambiguous_rows_needs_both_signs():
+    with pytest.raises(ValueError, match="both signs"):
+        ambiguous_rows(make_batch(0, 5, 3))
+
+
+def test_window_sweep_sees_equal_samples_at_every_window():
+    samples = 400
+    points = window_sweep((5, 10), (1, 2), samples, hp=SMALL, eval_steps=10)
+    assert [p.value for p in points] == [5, 10]
+    for p in points:
+        assert p.iterations * p.value * SMALL.batch_size == samples
+        assert p.costs.shape == (2, p.iterations) and p.mse.shape == (2,)
+        assert np.all(np.isfinite(p.mse)) and p.seconds_per_iteration > 0
+        assert p.stateful
+
+
+def test_sweep_shares_runs_and_checks_its_arguments():
+    runs = Runs()
+    reset = sweep("cell_size", (4,), (1,), hp=SMALL, iterations=4, stateful=False,
+                  eval_steps=10, runs=runs)
+    assert not reset[0].stateful and len(runs) == 1
+    again = sweep("cell_size", (4,), (1,), hp=SMALL, iterations=4, stateful=False,
+                  eval_steps=10, runs=runs)
+    np.testing.assert_array_equal(again[0].costs, reset[0].costs)
+    assert len(runs) == 1
+    with pytest.raises(ValueError, match="exactly one of iterations and samples"):
+        sweep("cell_size", (4,), (1,), hp=SMALL)
+    with pytest.raises(ValueError, match="unknown hyperparameter 'cells'"):
+        sweep("cells", (4,), (1,), hp=SMALL, iterations=4)
+
+
+def test_experiment_figures_draw_from_results(tutorial_runs):
+    result = tutorial_runs
+    ax = plotting.plot_cost_groups({"carried": result.carried, "reset": result.reset})
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "iteration"
+    ax = plotting.plot_error_by_position({"carried": np.full(20, 0.01)}, floor=0.5)
+    assert ax.get_xlabel().startswith("position")
+    batch = make_batch(0, 20, 50)
+    rows = list(ambiguous_rows(batch))
+    fig = plotting.plot_two_starts(batch.xs[rows], batch.seq[rows], batch.res[rows],
+                                   batch.res[rows], np.zeros((2, 20)))
+    assert len(fig.axes) == 2
+    fig = plotting.plot_window_sweep((5, 10), {"carried": [np.ones(2), np.ones(2)]},
+                                     [1e-3, 2e-3], [8, 4])
+    assert [ax.get_xlabel() for ax in fig.axes] == ["time_steps (window length)"] * 3
+    plt.close("all")
