@@ -321,15 +321,20 @@ class PngRenderer:
     background and draw only the moving artists, in z-order. When moving tick labels
     outgrow the space the layout gave them, or when the limits of a still axis or the
     place of an axes change, the figure is laid out and drawn in full again. With no
-    ``moving`` artists every image is a full draw.
+    ``moving`` artists every image is a full draw. Still artists that must stay above
+    the moving ones (a legend over the lines) go in ``on_top``: their pixels are
+    copied from the background and pasted back after the moving artists.
 
     Used by the widgets of the chapter "Interactive explorer"."""
 
-    def __init__(self, fig: Figure, moving: Sequence = (), compress_level: int = 1) -> None:
+    def __init__(self, fig: Figure, moving: Sequence = (), on_top: Sequence = (),
+                 compress_level: int = 1) -> None:
         self.fig = fig
         self.moving = sorted(moving, key=lambda artist: artist.get_zorder())
+        self.on_top = list(on_top)
         self.compress_level = compress_level
         self._background = None
+        self._top_pixels: list = []
         self._label_boxes: dict = {}
         self._still: list = []
 
@@ -362,6 +367,11 @@ class PngRenderer:
                 artist.set_visible(False)
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.fig.bbox)
+            renderer = canvas.get_renderer()
+            self._top_pixels = [
+                canvas.copy_from_bbox(Bbox.intersection(
+                    artist.get_window_extent(renderer).padded(1), self.fig.bbox))
+                for artist in self.on_top]
         finally:
             for artist in self.moving:
                 artist.set_visible(True)
@@ -385,6 +395,8 @@ class PngRenderer:
         renderer = canvas.get_renderer()
         for artist in self.moving:
             artist.draw(renderer)
+        for pixels in self._top_pixels:
+            canvas.restore_region(pixels)
 
     def _still_state(self) -> list:
         """Where the axes are, and the view limits of the axes that do not move."""
