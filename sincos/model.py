@@ -124,6 +124,27 @@ def gate_permutation(units: int) -> np.ndarray:
     return np.eye(4 * units, dtype=np.float32)[:, order]
 
 
+def from_tf1_weights(w_in, b_in, kernel, bias, w_out, b_out, forget_bias: float = 1.0,
+                     gate_order: Sequence[int] = (0, 2, 1, 3)) -> list[np.ndarray]:
+    """The TF1 tutorial's weights in ``LSTMRNN.weight_variables()`` order.
+
+    ``kernel`` is ``BasicLSTMCell``'s fused (input + H, 4H) matrix with rows [x; h]
+    and gate blocks i, j, f, o, ``bias`` its (4H,) bias. Keras keeps the x rows
+    (kernel) and the h rows (recurrent kernel) apart, orders the blocks i, f, c (= j),
+    o, and holds TF1's constant ``forget_bias`` in its trainable bias (same gradients).
+    ``gate_order`` names the TF1 block for each Keras block; change it, or
+    ``forget_bias``, only to see a wrong mapping fail.
+
+    Explained in the chapter "From TF1 to TF2" (notebooks/07_tf1_to_tf2.ipynb)."""
+    kernel, bias = np.asarray(kernel, np.float32), np.asarray(bias, np.float32)
+    units = bias.shape[0] // 4
+    kernel = np.concatenate([np.split(kernel, 4, axis=1)[k] for k in gate_order], axis=1)
+    bias = np.concatenate([np.split(bias, 4)[k] for k in gate_order])
+    bias[units:2 * units] += np.float32(forget_bias)  # Keras's forget block
+    return [np.asarray(w_in, np.float32), np.asarray(b_in, np.float32), kernel[:-units],
+            kernel[-units:], bias, np.asarray(w_out, np.float32), np.asarray(b_out, np.float32)]
+
+
 def numpy_weights(model: LSTMRNN) -> list[np.ndarray]:
     """Copies of ``model.weight_variables()`` as numpy arrays."""
     return [v.numpy() for v in model.weight_variables()]

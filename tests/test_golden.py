@@ -16,25 +16,10 @@ import numpy as np
 import pytest
 
 from sincos import LSTMRNN, Hyperparams, Trainer, make_batch, seed_cost
+from sincos.model import from_tf1_weights
 
 REFERENCE = Path(__file__).parent / "data" / "tf1_reference.npz"
 RTOL = 2e-3  # over 200 iterations of Adam; the first cost is checked to 1e-5
-
-
-def tf1_to_keras(w_in, b_in, kernel, bias, w_out, b_out, forget_bias=1.0,
-                 gate_order=(0, 2, 1, 3)):
-    """TF1 ``BasicLSTMCell`` weights -> ``LSTMRNN.weight_variables()`` order.
-
-    TF1's fused kernel has rows [x; h] and gate blocks i, j, f, o; Keras splits it
-    into kernel (x rows) and recurrent kernel (h rows) with blocks i, f, c (= j), o.
-    TF1 adds ``forget_bias`` inside the forget sigmoid as a constant; Keras keeps it
-    in the trainable bias. ``gate_order`` (TF1 block per Keras block) and
-    ``forget_bias`` are parameters only so that the tests can break the mapping."""
-    units = bias.shape[0] // 4
-    kernel = np.concatenate([np.split(kernel, 4, axis=1)[k] for k in gate_order], axis=1)
-    bias = np.concatenate([np.split(bias, 4)[k] for k in gate_order])
-    bias[units:2 * units] += forget_bias  # Keras's forget block
-    return [w_in, b_in, kernel[:-units], kernel[-units:], bias, w_out, b_out]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +37,7 @@ def tf1_weights(ref):
 def replay(ref, **mapping) -> np.ndarray:
     """The 200 costs of this project's trainer started from TF1's initial weights."""
     trainer = Trainer(Hyperparams(**ref["meta"]["hyperparams"]))
-    trainer.set_initial_weights(tf1_to_keras(*tf1_weights(ref), **mapping))
+    trainer.set_initial_weights(from_tf1_weights(*tf1_weights(ref), **mapping))
     return np.asarray(trainer.run(len(ref["costs"])), np.float64)
 
 
@@ -78,7 +63,7 @@ def test_first_cost_from_keras_model_matches_tf1(reference):
     # the first batch from the zero state, before any update.
     hp = Hyperparams(**reference["meta"]["hyperparams"])
     model = LSTMRNN(hp)
-    for var, value in zip(model.weight_variables(), tf1_to_keras(*tf1_weights(reference)),
+    for var, value in zip(model.weight_variables(), from_tf1_weights(*tf1_weights(reference)),
                           strict=True):
         var.assign(value)
     batch = make_batch(hp.batch_start, hp.time_steps, hp.batch_size)
