@@ -84,7 +84,8 @@ def fused_forward(weights: Sequence, seq, h, c):
 
     ``weights`` are ``LSTMRNN.weight_variables()``. The LSTM runs as one
     ``BlockLSTM`` op (TF1's fused LSTM kernel, and one op for its gradient)
-    instead of a loop of small ops. Its weight is Keras's kernel stacked on the
+    instead of a loop of small ops, with the linear in_hidden layer folded into
+    its input weights. Its weight is Keras's kernel stacked on the
     recurrent kernel with the gates reordered from Keras's i, f, c, o to the
     op's i, c, f, o; the forget bias of 1 is already in Keras's bias, so the op
     adds none. Name scopes follow the original graph. Returns ``pred, (h, c)``.
@@ -97,18 +98,22 @@ def fused_forward_time_major(weights: Sequence, seq, h, c):
     """``fused_forward`` on time-major data: ``seq`` and the returned ``pred`` are
     (time_steps, batch, features), the layout the fused op works in."""
     w_in, b_in, kernel, recurrent, bias, w_out, b_out = weights
-    steps, batch, features = seq.shape
+    steps, batch, _ = seq.shape
     units = bias.shape[0] // 4
     with tf.name_scope("in_hidden"):
-        x = tf.reshape(tf.matmul(tf.reshape(seq, (-1, features)), w_in) + b_in,
-                       (steps, batch, units))
+        # in_hidden is linear, so it folds into the LSTM's input weights:
+        # (x W_in + b_in) K + b = x (W_in K) + (b_in K + b). The fused op then reads
+        # one feature per step instead of cell_size: the same function, less work.
+        kernel_x = tf.matmul(w_in, kernel)
+        bias_x = tf.linalg.matvec(kernel, b_in, transpose_a=True) + bias
     with tf.name_scope("LSTM_cell"):
         to_icfo = tf.constant(gate_permutation(units))
         zeros = tf.zeros((units,))
         outs = tf.raw_ops.BlockLSTM(
-            seq_len_max=tf.constant(steps, tf.int64), x=x, cs_prev=c, h_prev=h,
-            w=tf.matmul(tf.concat([kernel, recurrent], 0), to_icfo),
-            wci=zeros, wcf=zeros, wco=zeros, b=tf.linalg.matvec(to_icfo, bias, transpose_a=True),
+            seq_len_max=tf.constant(steps, tf.int64), x=seq, cs_prev=c, h_prev=h,
+            w=tf.matmul(tf.concat([kernel_x, recurrent], 0), to_icfo),
+            wci=zeros, wcf=zeros, wco=zeros,
+            b=tf.linalg.matvec(to_icfo, bias_x, transpose_a=True),
             forget_bias=0.0, cell_clip=-1.0, use_peephole=False)
         cs, hs = outs[1], outs[6]
     with tf.name_scope("out_hidden"):
