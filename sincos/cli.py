@@ -46,12 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="training iterations (default 200)")
     train.add_argument("--print-every", type=_positive_int, default=20, metavar="K",
                        help="print the cost every K iterations (default 20)")
-    train.add_argument("--seed", type=_non_negative_int, default=Hyperparams.seed,
+    train.add_argument("--seed", type=_non_negative_int,
                        help="seed of the initial weights (default 1)")
-    train.add_argument("--learning-rate", type=float, default=Hyperparams.learning_rate,
-                       metavar="LR", help="Adam's learning rate (default 0.006)")
-    train.add_argument("--cell-size", type=_positive_int, default=Hyperparams.cell_size,
-                       metavar="H", help="LSTM units (default 10)")
+    train.add_argument("--learning-rate", type=float, metavar="LR",
+                       help="Adam's learning rate (default 0.006)")
+    train.add_argument("--cell-size", type=_positive_int, metavar="H",
+                       help="LSTM units (default 10)")
     train.add_argument("--stateless", action="store_true",
                        help="start every batch from a zero state instead of carrying it")
     train.add_argument("--plot", metavar="FILE.png",
@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--save", metavar="PATH", help="save the trainer (weights, optimizer, "
                        "data position, state) to PATH when done")
     train.add_argument("--load", metavar="PATH",
-                       help="continue from a file written by --save")
+                       help="continue from a file written by --save, with its hyperparameters")
     train.add_argument("--tensorboard", metavar="DIR",
                        help="write the cost and the graph for TensorBoard to DIR")
     return parser
@@ -68,9 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    changes = {name: value for name, value in (("seed", args.seed), ("cell_size", args.cell_size),
+               ("learning_rate", args.learning_rate)) if value is not None}
+    if args.load and changes:
+        parser.error(f"--load continues with the saved hyperparameters; drop "
+                     f"--{next(iter(changes)).replace('_', '-')}")
     try:
-        hp = Hyperparams(seed=args.seed, learning_rate=args.learning_rate,
-                         cell_size=args.cell_size)
+        hp = Hyperparams().replace(**changes)
     except ValueError as err:
         parser.error(str(err))
     if args.plot and not args.plot.lower().endswith(".png"):

@@ -103,3 +103,11 @@ def test_tensorboard_logs_cost_and_graph(tmp_path):
     names = {node.name.split("/")[0] for node in events.Graph().node}
     for scope in ("inputs", "in_hidden", "LSTM_cell", "out_hidden", "cost", "train"):
         assert any(scope in name for name in names), (scope, sorted(names)[:20])
+
+
+def test_load_refuses_hyperparameter_flags(tmp_path):
+    assert sincos("train", "--iterations", "1", "--save", "t.npz", cwd=tmp_path).returncode == 0
+    run = sincos("train", "--load", "t.npz", "--cell-size", "4", cwd=tmp_path)
+    assert run.returncode == 2
+    assert run.stderr.strip().endswith("--load continues with the saved hyperparameters; "
+                                       "drop --cell-size")
