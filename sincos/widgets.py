@@ -506,9 +506,14 @@ class TimeStepViewer(_Displayable):
         self.parts.show(self.trace, t)
         seq, res = np.ravel(self.batch.seq[self.row]), np.ravel(self.batch.res[self.row])
         self.info.value = (f"<b>time step {t}</b>: x = {self.batch.xs[self.row, t]:.3f}, "
-                           f"input sin x = {seq[t]:+.3f}, target cos x = {res[t]:+.3f}, "
-                           f"prediction = {self.trace.pred[t]:+.3f}")
+                           f"input sin x = {_signed(seq[t])}, target cos x = {_signed(res[t])}, "
+                           f"prediction = {_signed(self.trace.pred[t])}")
         show_png(self.out, self.renderer.png(), "TimeStepViewer: one window, step by step")
+
+
+def _signed(value: float) -> str:
+    """``+0.123``; a value that rounds to zero prints as +0.000, never -0.000."""
+    return f"{round(float(value), 3) + 0.0:+.3f}"
 
 
 @dataclass
