@@ -93,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(args: argparse.Namespace, hp: Hyperparams) -> int:
-    from .training import Trainer  # TensorFlow loads here, after the arguments are checked
+    from .model import tf  # TensorFlow loads here, after the arguments are checked
+    from .training import Trainer
 
     if args.load:
         trainer = Trainer.load(args.load)
@@ -112,7 +113,7 @@ def _train(args: argparse.Namespace, hp: Hyperparams) -> int:
                 print("cost:", round(cost, 4), flush=True)
                 if writer is not None:
                     with writer.as_default():
-                        _scalar("cost", cost, step=i)
+                        tf.summary.scalar("cost", cost, step=i)
     seconds = time.perf_counter() - started
     last = trainer.history[-20:]
     print(f"{args.iterations} iterations in {seconds:.2f} s "
@@ -139,12 +140,6 @@ def _tensorboard(trainer, directory: str):
     return writer
 
 
-def _scalar(name: str, value: float, step: int) -> None:
-    from .model import tf
-
-    tf.summary.scalar(name, value, step=step)
-
-
 def _save_plot(trainer, path: str) -> None:
     from .plotting import TrainingFigure
 
@@ -154,8 +149,7 @@ def _save_plot(trainer, path: str) -> None:
 
 
 def _writable_parent(path: Path) -> bool:
-    parent = path.parent if str(path.parent) else Path(".")
-    return parent.is_dir() and os.access(parent, os.W_OK)
+    return path.parent.is_dir() and os.access(path.parent, os.W_OK)
 
 
 if __name__ == "__main__":

@@ -84,11 +84,11 @@ def fused_forward(weights: Sequence, seq, h, c):
 
     ``weights`` are ``LSTMRNN.weight_variables()``. The LSTM runs as one
     ``BlockLSTM`` op (TF1's fused LSTM kernel, and one op for its gradient)
-    instead of a loop of small ops, with the linear in_hidden layer folded into
-    its input weights. Its weight is Keras's kernel stacked on the
-    recurrent kernel with the gates reordered from Keras's i, f, c, o to the
-    op's i, c, f, o; the forget bias of 1 is already in Keras's bias, so the op
-    adds none. Name scopes follow the original graph. Returns ``pred, (h, c)``.
+    instead of a loop of small ops. The linear in_hidden layer is folded into the
+    op's input weights, which are stacked on the recurrent kernel with the gates
+    reordered from Keras's i, f, c, o to the op's i, c, f, o; the forget bias of 1
+    is already in Keras's bias, so the op adds none. Name scopes follow the
+    original graph. Returns ``pred, (h, c)``.
     """
     pred, state = fused_forward_time_major(weights, tf.transpose(seq, [1, 0, 2]), h, c)
     return tf.transpose(pred, [1, 0, 2]), state

@@ -75,10 +75,10 @@ class Trainer:
     state the previous batch ended in; with ``stateful=False`` from zeros.
     ``stateful`` may be switched between steps.
 
-    Both paths run the model's weights through ``fused_forward`` in compiled
-    TensorFlow functions that are traced once: ``step()`` one iteration per call
-    on the numpy batch it returns, ``run()`` many iterations per call in a graph
-    loop that makes the same batches itself.
+    Training runs the model's own weights through ``fused_forward`` (the same
+    function as the Keras layers) in one compiled loop, traced once, that makes the
+    batches in the graph and carries the state inside: ``run(n)`` is one call for
+    ``n`` iterations, ``step()`` is ``run(1)`` with the iteration's details.
     """
 
     def __init__(self, hp: Hyperparams | None = None, stateful: bool = True) -> None:
@@ -188,17 +188,18 @@ class Trainer:
     def load(cls, path: str | os.PathLike) -> Trainer:
         """A trainer restored from a file written by ``save``."""
         meta, arrays = _read_checkpoint(Path(path))
-        trainer = cls(Hyperparams(**meta["hp"]), stateful=meta["stateful"])
         try:
+            hp = Hyperparams(**meta["hp"])
+            trainer = cls(hp, stateful=meta["stateful"])
             for i, w in enumerate(trainer._weights):
                 w.assign(arrays[f"weight_{i}"])
                 trainer._initial[i] = arrays[f"initial_{i}"]
             for i, s in enumerate(trainer.adam.slots()):
                 s.assign(arrays[f"slot_{i}"])
+            if {arrays["h"].shape, arrays["c"].shape} != {(hp.batch_size, hp.cell_size)}:
+                raise ValueError(f"state shaped {arrays['h'].shape}, {arrays['c'].shape}")
             trainer.state = (tf.constant(arrays["h"]), tf.constant(arrays["c"]))
-            trainer.state[0].shape.assert_is_compatible_with(trainer._zero_state()[0].shape)
-            trainer.state[1].shape.assert_is_compatible_with(trainer._zero_state()[1].shape)
-        except (KeyError, ValueError) as err:
+        except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"{path} is not a complete sincos checkpoint: {err}") from None
         trainer.batches.start = int(meta["start"])
         trainer.history = [float(x) for x in arrays["history"]]

@@ -208,3 +208,13 @@ def test_set_initial_weights_checks_shapes():
     trainer = Trainer()
     with pytest.raises(ValueError, match="expected weights shaped"):
         trainer.set_initial_weights([np.zeros(3)])
+
+
+def test_load_rejects_a_state_of_the_wrong_shape(tmp_path):
+    path = Trainer().save(tmp_path / "ok.npz")
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["c"] = arrays["c"][:3]
+    np.savez(tmp_path / "bad_state.npz", **arrays)
+    with pytest.raises(ValueError, match="not a complete sincos checkpoint: state shaped"):
+        Trainer.load(tmp_path / "bad_state.npz")
