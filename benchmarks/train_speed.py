@@ -23,7 +23,7 @@ import time
 FRESH = """
 import time
 from sincos import Trainer
-import sincos.training
+import sincos.fast
 t0 = time.perf_counter()
 trainer = Trainer()
 t1 = time.perf_counter()
@@ -55,13 +55,16 @@ def trainer_paths(repeats: int) -> dict[str, tuple[float, float]]:
     step = timed(trainer.step, 300 * repeats)
     trainer.reset()
     first, loop = timed(lambda: trainer.run(200), 5 * repeats)
-    return {"trainer.step()": step, "trainer.run(200) per iteration": (first / 200, loop / 200)}
+    return {
+        "trainer.step()": step,
+        "trainer.run(200) per iteration": (first / 200, loop / 200),
+    }
 
 
 def eager_path(repeats: int) -> tuple[float, float]:
     import keras
 
-    from sincos import Hyperparams, SinCosBatches, seed_cost
+    from sincos import Hyperparams, SinCosBatches, compute_cost
     from sincos.model import LSTMRNN, tf
 
     hp = Hyperparams()
@@ -73,9 +76,11 @@ def eager_path(repeats: int) -> tuple[float, float]:
         batch = next(batches)
         with tf.GradientTape() as tape:
             pred, state[0] = model(batch.seq, state[0])
-            cost = seed_cost(pred, batch.res, hp.batch_size)
+            cost = compute_cost(pred, batch.res)
         grads = tape.gradient(cost, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+        optimizer.apply_gradients(
+            zip(grads, model.trainable_variables, strict=True)
+        )
 
     return timed(step, 20 * repeats)
 
@@ -87,14 +92,20 @@ def keras_stateful_path(repeats: int) -> tuple[float, float]:
     from sincos.model import tf
 
     hp = Hyperparams()
-    model = keras.Sequential([
-        keras.Input(batch_shape=(hp.batch_size, hp.time_steps, 1)),
-        keras.layers.Dense(hp.cell_size),
-        keras.layers.LSTM(hp.cell_size, stateful=True, return_sequences=True),
-        keras.layers.Dense(1),
-    ])
-    model.compile(keras.optimizers.Adam(hp.learning_rate, epsilon=1e-8),
-                  loss=lambda y, p: tf.reduce_sum(tf.square(y - p)) / hp.batch_size)
+    model = keras.Sequential(
+        [
+            keras.Input(batch_shape=(hp.batch_size, hp.time_steps, 1)),
+            keras.layers.Dense(hp.cell_size),
+            keras.layers.LSTM(
+                hp.cell_size, stateful=True, return_sequences=True
+            ),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.compile(
+        keras.optimizers.Adam(hp.learning_rate, epsilon=1e-8),
+        loss=lambda y, p: tf.reduce_sum(tf.square(y - p)) / hp.batch_size,
+    )
     batches = SinCosBatches(hp)
 
     def step():
@@ -106,34 +117,57 @@ def keras_stateful_path(repeats: int) -> tuple[float, float]:
 
 def fresh_processes(repeats: int) -> tuple[list[float], float]:
     """Medians of (total, create, trace, run 200) in fresh processes, and of the CLI."""
-    runs = [[float(x) for x in subprocess.run(
-        [sys.executable, "-c", FRESH], capture_output=True, text=True, check=True).stdout.split()]
-        for _ in range(3 * repeats)]
-    first200 = [statistics.median(column) for column in zip(*runs, strict=True)]
+    runs = [
+        [
+            float(x)
+            for x in subprocess.run(
+                [sys.executable, "-c", FRESH],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+        ]
+        for _ in range(3 * repeats)
+    ]
+    first200 = [
+        statistics.median(column) for column in zip(*runs, strict=True)
+    ]
     cli = []
     for _ in range(3 * repeats):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sincos", "train"], capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "sincos", "train"],
+            capture_output=True,
+            check=True,
+        )
         cli.append(time.perf_counter() - t)
     return first200, statistics.median(cli)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=1, help="scale the number of samples")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="scale the number of samples"
+    )
     repeats = parser.parse_args().repeats
     rows = trainer_paths(repeats)
     rows["eager (Keras model + GradientTape)"] = eager_path(repeats)
     rows["Keras stateful LSTM, train_on_batch"] = keras_stateful_path(repeats)
     base = rows["trainer.step()"][1]
-    print(f"{'path':40s} {'first call ms':>14s} {'median ms':>10s} {'vs step()':>10s}")
+    print(
+        f"{'path':40s} {'first call ms':>14s} {'median ms':>10s} {'vs step()':>10s}"
+    )
     for name, (first, median) in rows.items():
         print(f"{name:40s} {first:14.2f} {median:10.3f} {median / base:9.2f}x")
     first200, cli = fresh_processes(repeats)
     total, create, trace, run = first200
-    print(f"fresh process, Trainer() to 200 iterations done: {total:.3f} s = create "
-          f"{create:.3f} + trace {trace:.3f} + run {run:.3f} (medians of {3 * repeats})")
-    print(f"fresh process, `python -m sincos train` whole command: {cli:.2f} s")
+    print(
+        f"fresh process, Trainer() to 200 iterations done: {total:.3f} s = create "
+        f"{create:.3f} + trace {trace:.3f} + run {run:.3f} (medians of {3 * repeats})"
+    )
+    print(
+        f"fresh process, `python -m sincos train` whole command: {cli:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -28,11 +28,15 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     """(wall ms, CPU ms) of one call."""
     wall, cpu = time.perf_counter(), time.process_time()
     fn()
-    return 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
+    return 1000 * (time.perf_counter() - wall), 1000 * (
+        time.process_time() - cpu
+    )
 
 
 def medians(samples: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+    return statistics.median(s[0] for s in samples), statistics.median(
+        s[1] for s in samples
+    )
 
 
 def count_full_draws(renderer) -> list[int]:
@@ -59,24 +63,36 @@ def main() -> None:
     for _ in range(args.warmup):
         explorer.click_step()
     full_draws = count_full_draws(explorer.renderer)
-    rows: dict[str, list[tuple[float, float]]] = {"train only": [], "redraw only": [],
-                                                   "click total": []}
+    rows: dict[str, list[tuple[float, float]]] = {
+        "train only": [],
+        "redraw only": [],
+        "click total": [],
+    }
     for _ in range(args.clicks):
         rows["train only"].append(timed(lambda: explorer.trainer.run(1)))
         rows["redraw only"].append(timed(explorer.redraw))
         rows["click total"].append(timed(explorer.click_step))
     fig = explorer.figure.fig
     rows["full redraw (inline backend)"] = [
-        timed(lambda: fig.savefig(io.BytesIO(), format="png", bbox_inches="tight"))
-        for _ in range(max(args.clicks // 5, 5))]
+        timed(
+            lambda: fig.savefig(
+                io.BytesIO(), format="png", bbox_inches="tight"
+            )
+        )
+        for _ in range(max(args.clicks // 5, 5))
+    ]
 
-    print(f"{args.clicks} rounds after {args.warmup} warm-up clicks, iterations "
-          f"{args.warmup} to {explorer.trainer.iteration}; medians in ms")
+    print(
+        f"{args.clicks} rounds after {args.warmup} warm-up clicks, iterations "
+        f"{args.warmup} to {explorer.trainer.iteration}; medians in ms"
+    )
     print(f"{'':30s} {'wall':>8s} {'CPU':>8s}")
     for name, samples in rows.items():
         wall, cpu = medians(samples)
         print(f"{name:30s} {wall:8.1f} {cpu:8.1f}")
-    print(f"redraws that laid the figure out again: {full_draws[0]} of {2 * args.clicks}")
+    print(
+        f"redraws that laid the figure out again: {full_draws[0]} of {2 * args.clicks}"
+    )
 
 
 if __name__ == "__main__":

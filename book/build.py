@@ -20,14 +20,30 @@ INDEX = ROOT / "_build" / "html" / "index.html"
 def jupyter_book() -> str:
     """The jupyter-book next to this Python (the venv's), else the one on PATH."""
     beside = Path(sys.executable).with_name("jupyter-book")
-    return str(beside) if beside.is_file() else (shutil.which("jupyter-book") or "jupyter-book")
+    return (
+        str(beside)
+        if beside.is_file()
+        else (shutil.which("jupyter-book") or "jupyter-book")
+    )
 
 
 def main() -> int:
-    subprocess.run(["bash", str(ROOT / "book" / "fetch_assets.sh")], check=True)
-    command = [jupyter_book(), "build", str(ROOT), "-W", "-n", "--keep-going", "-q"]
+    subprocess.run(
+        ["bash", str(ROOT / "book" / "fetch_assets.sh")], check=True
+    )
+    command = [
+        jupyter_book(),
+        "build",
+        str(ROOT),
+        "-W",
+        "-n",
+        "--keep-going",
+        "-q",
+    ]
     if subprocess.run(command, cwd=ROOT).returncode != 0:
-        print("book: the build failed; see the warnings above", file=sys.stderr)
+        print(
+            "book: the build failed; see the warnings above", file=sys.stderr
+        )
         return 1
     print(f"book: {INDEX}")
     return 0

@@ -1,7 +1,7 @@
 """sincos: a stateful LSTM that learns to predict cos x from sin x.
 
 ``Hyperparams`` and ``SinCosBatches`` need only numpy; the names that need
-TensorFlow (``LSTMRNN``, ``Trainer``, ``seed_cost``) import it on first use.
+TensorFlow import it on first use.
 """
 
 from __future__ import annotations
@@ -11,11 +11,29 @@ from typing import Any
 from .config import Hyperparams
 from .data import Batch, SinCosBatches, make_batch
 
-__all__ = ["LSTMRNN", "Batch", "Hyperparams", "SinCosBatches", "StepResult", "Trainer",
-           "make_batch", "seed_cost"]
+__all__ = [
+    "LSTMRNN",
+    "Batch",
+    "Hyperparams",
+    "SinCosBatches",
+    "StepResult",
+    "Trainer",
+    "compute_cost",
+    "make_batch",
+    "make_optimizer",
+    "train",
+    "train_step",
+]
 
-_LAZY = {"LSTMRNN": "model", "Trainer": "training", "StepResult": "training",
-         "seed_cost": "training"}
+_LAZY = {
+    "LSTMRNN": "model",
+    "compute_cost": "model",
+    "make_optimizer": "training",
+    "train": "training",
+    "train_step": "training",
+    "Trainer": "fast",
+    "StepResult": "fast",
+}
 
 
 def __getattr__(name: str) -> Any:

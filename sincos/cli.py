@@ -21,9 +21,13 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer, got {text!r}"
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer, got {text!r}"
+        )
     return value
 
 
@@ -33,46 +37,101 @@ def _non_negative_int(text: str) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a non-negative integer, got {text!r}"
+        )
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="sincos", description="A stateful LSTM that predicts cos x from sin x.")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(
+        prog="sincos",
+        description="A stateful LSTM that predicts cos x from sin x.",
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser
+    )
     train = commands.add_parser(
-        "train", help="train like the tutorial: print the cost every 20 of 200 iterations")
-    train.add_argument("--iterations", type=_positive_int, default=200, metavar="N",
-                       help="training iterations (default 200)")
-    train.add_argument("--print-every", type=_positive_int, default=20, metavar="K",
-                       help="print the cost every K iterations (default 20)")
-    train.add_argument("--seed", type=_non_negative_int,
-                       help="seed of the initial weights (default 1)")
-    train.add_argument("--learning-rate", type=float, metavar="LR",
-                       help="Adam's learning rate (default 0.006)")
-    train.add_argument("--cell-size", type=_positive_int, metavar="H",
-                       help="LSTM units (default 10)")
-    train.add_argument("--stateless", action="store_true",
-                       help="start every batch from a zero state instead of carrying it")
-    train.add_argument("--plot", metavar="FILE.png",
-                       help="save row 0's prediction and the cost curve as a PNG")
-    train.add_argument("--save", metavar="PATH", help="save the trainer (weights, optimizer, "
-                       "data position, state) to PATH when done")
-    train.add_argument("--load", metavar="PATH",
-                       help="continue from a file written by --save, with its hyperparameters")
-    train.add_argument("--tensorboard", metavar="DIR",
-                       help="write the cost and the graph for TensorBoard to DIR")
+        "train",
+        help="train like the tutorial: print the cost every 20 of 200 iterations",
+    )
+    train.add_argument(
+        "--iterations",
+        type=_positive_int,
+        default=200,
+        metavar="N",
+        help="training iterations (default 200)",
+    )
+    train.add_argument(
+        "--print-every",
+        type=_positive_int,
+        default=20,
+        metavar="K",
+        help="print the cost every K iterations (default 20)",
+    )
+    train.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        help="seed of the initial weights (default 1)",
+    )
+    train.add_argument(
+        "--learning-rate",
+        type=float,
+        metavar="LR",
+        help="Adam's learning rate (default 0.006)",
+    )
+    train.add_argument(
+        "--cell-size",
+        type=_positive_int,
+        metavar="H",
+        help="LSTM units (default 10)",
+    )
+    train.add_argument(
+        "--stateless",
+        action="store_true",
+        help="start every batch from a zero state instead of carrying it",
+    )
+    train.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="save row 0's prediction and the cost curve as a PNG",
+    )
+    train.add_argument(
+        "--save",
+        metavar="PATH",
+        help="save the trainer (weights, optimizer, "
+        "data position, state) to PATH when done",
+    )
+    train.add_argument(
+        "--load",
+        metavar="PATH",
+        help="continue from a file written by --save, with its hyperparameters",
+    )
+    train.add_argument(
+        "--tensorboard",
+        metavar="DIR",
+        help="write the cost and the graph for TensorBoard to DIR",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    changes = {name: value for name, value in (("seed", args.seed), ("cell_size", args.cell_size),
-               ("learning_rate", args.learning_rate)) if value is not None}
+    changes = {
+        name: value
+        for name, value in (
+            ("seed", args.seed),
+            ("cell_size", args.cell_size),
+            ("learning_rate", args.learning_rate),
+        )
+        if value is not None
+    }
     if args.load and changes:
-        parser.error(f"--load continues with the saved hyperparameters; drop "
-                     f"--{next(iter(changes)).replace('_', '-')}")
+        parser.error(
+            f"--load continues with the saved hyperparameters; drop "
+            f"--{next(iter(changes)).replace('_', '-')}"
+        )
     try:
         hp = Hyperparams().replace(**changes)
     except ValueError as err:
@@ -81,8 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--plot needs a .png file name, got {args.plot!r}")
     for flag, path in (("--plot", args.plot), ("--save", args.save)):
         if path and not _writable_parent(Path(path)):
-            parser.error(f"{flag}: cannot write {path}: {Path(path).parent} is not a "
-                         f"writable directory")
+            parser.error(
+                f"{flag}: cannot write {path}: {Path(path).parent} is not a "
+                f"writable directory"
+            )
     if args.load and not Path(args.load).is_file():
         parser.error(f"--load: no such file: {args.load}")
     try:
@@ -93,15 +154,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(args: argparse.Namespace, hp: Hyperparams) -> int:
-    from .model import tf  # TensorFlow loads here, after the arguments are checked
-    from .training import Trainer
+    from .fast import Trainer
+    from .model import (
+        tf,
+    )  # TensorFlow loads here, after the arguments are checked
 
     if args.load:
         trainer = Trainer.load(args.load)
         trainer.stateful = not args.stateless
     else:
         trainer = Trainer(hp, stateful=not args.stateless)
-    writer = _tensorboard(trainer, args.tensorboard) if args.tensorboard else None
+    writer = (
+        _tensorboard(trainer, args.tensorboard) if args.tensorboard else None
+    )
     started = time.perf_counter()
     remaining = args.iterations
     while remaining:  # one compiled call per print interval
@@ -116,11 +181,13 @@ def _train(args: argparse.Namespace, hp: Hyperparams) -> int:
                         tf.summary.scalar("cost", cost, step=i)
     seconds = time.perf_counter() - started
     last = trainer.history[-20:]
-    print(f"{args.iterations} iterations in {seconds:.2f} s "
-          f"({1000 * seconds / args.iterations:.2f} ms each), "
-          f"{'stateful' if trainer.stateful else 'stateless'}; "
-          f"final cost {trainer.history[-1]:.4f}, mean of the last {len(last)} "
-          f"{sum(last) / len(last):.4f}")
+    print(
+        f"{args.iterations} iterations in {seconds:.2f} s "
+        f"({1000 * seconds / args.iterations:.2f} ms each), "
+        f"{'stateful' if trainer.stateful else 'stateless'}; "
+        f"final cost {trainer.history[-1]:.4f}, mean of the last {len(last)} "
+        f"{sum(last) / len(last):.4f}"
+    )
     if writer is not None:
         writer.flush()
     if args.plot:

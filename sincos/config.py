@@ -14,7 +14,13 @@ from typing import Any
 # The data has one input feature (sin x) and one target (cos x) per time step.
 DATA_FEATURES = 1
 
-_POSITIVE_INTS = ("time_steps", "batch_size", "input_size", "output_size", "cell_size")
+_POSITIVE_INTS = (
+    "time_steps",
+    "batch_size",
+    "input_size",
+    "output_size",
+    "cell_size",
+)
 _NON_NEGATIVE_INTS = ("batch_start", "seed")
 
 
@@ -42,24 +48,33 @@ class Hyperparams:
         for name in _NON_NEGATIVE_INTS:
             _check_int(self, name, minimum=0)
         lr = self.learning_rate
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) \
-                or lr <= 0:
-            raise ValueError(f"learning_rate must be a finite positive number, got {lr!r}")
+        if (
+            isinstance(lr, bool)
+            or not isinstance(lr, numbers.Real)
+            or not math.isfinite(lr)
+            or lr <= 0
+        ):
+            raise ValueError(
+                f"learning_rate must be a finite positive number, got {lr!r}"
+            )
         object.__setattr__(self, "learning_rate", float(lr))
         for name in ("input_size", "output_size"):
             if getattr(self, name) != DATA_FEATURES:
                 raise ValueError(
                     f"{name} must be {DATA_FEATURES}: the data has one "
                     f"{'input (sin x)' if name == 'input_size' else 'target (cos x)'} "
-                    f"per time step, got {getattr(self, name)!r}")
+                    f"per time step, got {getattr(self, name)!r}"
+                )
 
     def replace(self, **changes: Any) -> Hyperparams:
         """A validated copy with some fields changed: ``hp.replace(cell_size=32)``."""
         fields = {f.name for f in dataclasses.fields(self)}
         unknown = sorted(set(changes) - fields)
         if unknown:
-            raise ValueError(f"unknown hyperparameter {unknown[0]!r}; "
-                             f"known: {', '.join(sorted(fields))}")
+            raise ValueError(
+                f"unknown hyperparameter {unknown[0]!r}; "
+                f"known: {', '.join(sorted(fields))}"
+            )
         return dataclasses.replace(self, **changes)
 
     def as_dict(self) -> dict[str, Any]:
@@ -68,7 +83,13 @@ class Hyperparams:
 
 def _check_int(hp: Hyperparams, name: str, minimum: int) -> None:
     value = getattr(hp, name)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        kind = "a positive integer" if minimum == 1 else "a non-negative integer"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < minimum
+    ):
+        kind = (
+            "a positive integer" if minimum == 1 else "a non-negative integer"
+        )
         raise ValueError(f"{name} must be {kind}, got {value!r}")
     object.__setattr__(hp, name, int(value))

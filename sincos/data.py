@@ -27,7 +27,9 @@ class Batch(NamedTuple):
 def make_batch(start: int, time_steps: int, batch_size: int) -> Batch:
     """The batch whose first x index is ``start``: indices ``start ... start + T*B - 1``
     laid out row by row, so row ``i`` covers ``start + i*T ... start + i*T + T - 1``."""
-    index = np.arange(start, start + time_steps * batch_size).reshape(batch_size, time_steps)
+    index = np.arange(start, start + time_steps * batch_size).reshape(
+        batch_size, time_steps
+    )
     xs = index / X_SCALE
     seq = np.sin(xs).astype(np.float32)[:, :, np.newaxis]
     res = np.cos(xs).astype(np.float32)[:, :, np.newaxis]

@@ -18,8 +18,8 @@ import numpy as np
 
 from .config import Hyperparams
 from .data import Batch, make_batch
-from .model import fused_forward, tf
-from .training import Trainer
+from .fast import Trainer, fused_forward, weight_variables
+from .model import tf
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -53,12 +53,19 @@ class Spread:
         v = np.asarray(list(values), np.float64)
         if v.size == 0:
             raise ValueError("a Spread needs at least one value, got none")
-        return cls(float(v.mean()), float(v.std()), float(np.median(v)), float(v.min()),
-                   float(v.max()))
+        return cls(
+            float(v.mean()),
+            float(v.std()),
+            float(np.median(v)),
+            float(v.min()),
+            float(v.max()),
+        )
 
     def __str__(self) -> str:
-        return (f"{fmt(self.mean)} ± {fmt(self.std, 2)} "
-                f"(min {fmt(self.low)}, max {fmt(self.high)})")
+        return (
+            f"{fmt(self.mean)} ± {fmt(self.std, 2)} "
+            f"(min {fmt(self.low)}, max {fmt(self.high)})"
+        )
 
     def median_range(self) -> str:
         """The median and, in brackets, the smallest and the largest value."""
@@ -72,29 +79,38 @@ class Runs:
     are shared, so evaluate them but do not train them further."""
 
     def __init__(self) -> None:
-        self._done: dict[tuple[Hyperparams, int, bool], tuple[Trainer, float]] = {}
+        self._done: dict[
+            tuple[Hyperparams, int, bool], tuple[Trainer, float]
+        ] = {}
 
     def __len__(self) -> int:
         return len(self._done)
 
-    def trainer(self, hp: Hyperparams, iterations: int, stateful: bool = True) -> Trainer:
+    def trainer(
+        self, hp: Hyperparams, iterations: int, stateful: bool = True
+    ) -> Trainer:
         """``hp``'s trainer trained ``iterations`` iterations: trained now, or before."""
         return self._run(hp, iterations, stateful)[0]
 
-    def seconds_per_iteration(self, hp: Hyperparams, iterations: int,
-                              stateful: bool = True) -> float:
+    def seconds_per_iteration(
+        self, hp: Hyperparams, iterations: int, stateful: bool = True
+    ) -> float:
         """The measured time per iteration of that run, without the first iteration
         (which traces the compiled loop). Varies from run to run, unlike the costs."""
         return self._run(hp, iterations, stateful)[1]
 
-    def _run(self, hp: Hyperparams, iterations: int, stateful: bool) -> tuple[Trainer, float]:
+    def _run(
+        self, hp: Hyperparams, iterations: int, stateful: bool
+    ) -> tuple[Trainer, float]:
         key = (hp, int(iterations), bool(stateful))
         if key not in self._done:
             self._done[key] = _timed_run(*key)
         return self._done[key]
 
 
-def _timed_run(hp: Hyperparams, iterations: int, stateful: bool) -> tuple[Trainer, float]:
+def _timed_run(
+    hp: Hyperparams, iterations: int, stateful: bool
+) -> tuple[Trainer, float]:
     """A trained trainer and its seconds per iteration after the first. The costs are
     the same as one ``run(iterations)``: the compiled loop continues exactly."""
     if iterations < 2:
@@ -117,7 +133,9 @@ class StateComparison:
     seeds: tuple[int, ...]
     carried: np.ndarray  # (len(seeds), iterations)
     reset: np.ndarray  # (len(seeds), iterations)
-    trainers: dict[bool, tuple[Trainer, ...]] = field(repr=False)  # by ``stateful``
+    trainers: dict[bool, tuple[Trainer, ...]] = field(
+        repr=False
+    )  # by ``stateful``
 
     def costs(self, carried: bool) -> np.ndarray:
         return self.carried if carried else self.reset
@@ -135,14 +153,22 @@ class StateComparison:
         return self.tail(False, last).mean / self.tail(True, last).mean
 
 
-def compare_state(seeds: Sequence[int], iterations: int, hp: Hyperparams | None = None,
-                  runs: Runs | None = None) -> StateComparison:
+def compare_state(
+    seeds: Sequence[int],
+    iterations: int,
+    hp: Hyperparams | None = None,
+    runs: Runs | None = None,
+) -> StateComparison:
     """Train each seed twice, ``stateful=True`` and ``stateful=False``, for ``iterations``."""
     hp = hp or Hyperparams()
     runs = Runs() if runs is None else runs
-    trainers = {stateful: tuple(runs.trainer(hp.replace(seed=s), iterations, stateful)
-                                for s in seeds)
-                for stateful in (True, False)}
+    trainers = {
+        stateful: tuple(
+            runs.trainer(hp.replace(seed=s), iterations, stateful)
+            for s in seeds
+        )
+        for stateful in (True, False)
+    }
     costs = {k: np.array([t.history for t in v]) for k, v in trainers.items()}
     return StateComparison(tuple(seeds), costs[True], costs[False], trainers)
 
@@ -150,18 +176,24 @@ def compare_state(seeds: Sequence[int], iterations: int, hp: Hyperparams | None 
 def _next_batches(trainer: Trainer, n_batches: int) -> list[Batch]:
     """The ``n_batches`` batches that would come after training, without advancing it."""
     hp, start = trainer.hp, trainer.batches.start
-    return [make_batch(start + k * hp.time_steps, hp.time_steps, hp.batch_size)
-            for k in range(n_batches)]
+    return [
+        make_batch(start + k * hp.time_steps, hp.time_steps, hp.batch_size)
+        for k in range(n_batches)
+    ]
 
 
-def rollout(trainer: Trainer, n_batches: int, carry: bool) -> tuple[list[Batch], np.ndarray]:
+def rollout(
+    trainer: Trainer, n_batches: int, carry: bool
+) -> tuple[list[Batch], np.ndarray]:
     """The trained network's predictions, without training, for the ``n_batches``
     batches after the ones it trained on: with ``carry`` starting from the state
     training ended in and carrying it from batch to batch, else every batch from
     zeros. Returns the batches and the predictions, (n_batches, batch, steps, 1)."""
     if n_batches < 1:
-        raise ValueError(f"n_batches must be a positive integer, got {n_batches!r}")
-    weights = trainer.model.weight_variables()
+        raise ValueError(
+            f"n_batches must be a positive integer, got {n_batches!r}"
+        )
+    weights = weight_variables(trainer.model)
     zeros = tf.zeros((trainer.hp.batch_size, trainer.hp.cell_size))
     state = trainer.state if carry else (zeros, zeros)
     batches, preds = _next_batches(trainer, n_batches), []
@@ -174,7 +206,9 @@ def rollout(trainer: Trainer, n_batches: int, carry: bool) -> tuple[list[Batch],
     return batches, np.array(preds)
 
 
-def error_by_position(trainer: Trainer, n_batches: int = 5, carry: bool = True) -> np.ndarray:
+def error_by_position(
+    trainer: Trainer, n_batches: int = 5, carry: bool = True
+) -> np.ndarray:
     """The squared error at each position 0 .. time_steps-1 of the window, averaged
     over every row of the ``n_batches`` batches after training (see ``rollout``)."""
     batches, preds = rollout(trainer, n_batches, carry)
@@ -189,8 +223,10 @@ def window_mse(trainer: Trainer, steps: int = 200) -> float:
     number of windows."""
     windows, rest = divmod(steps, trainer.hp.time_steps)
     if rest or windows < 1:
-        raise ValueError(f"steps must be a positive multiple of time_steps="
-                         f"{trainer.hp.time_steps}, got {steps!r}")
+        raise ValueError(
+            f"steps must be a positive multiple of time_steps="
+            f"{trainer.hp.time_steps}, got {steps!r}"
+        )
     batches, preds = rollout(trainer, windows, trainer.stateful)
     return float(((preds - np.array([b.res for b in batches])) ** 2).mean())
 
@@ -218,8 +254,10 @@ def iterations_for(samples: int, hp: Hyperparams) -> int:
     per_iteration = hp.time_steps * hp.batch_size
     iterations, rest = divmod(samples, per_iteration)
     if rest or iterations < 1:
-        raise ValueError(f"samples={samples} is not a positive multiple of time_steps x "
-                         f"batch_size = {per_iteration}")
+        raise ValueError(
+            f"samples={samples} is not a positive multiple of time_steps x "
+            f"batch_size = {per_iteration}"
+        )
     return iterations
 
 
@@ -247,10 +285,18 @@ class SweepPoint:
         return Spread.of(self.costs[:, -last:].mean(axis=1))
 
 
-def sweep(name: str, values: Sequence[int | float], seeds: Sequence[int], *,
-          hp: Hyperparams | None = None, iterations: int | None = None,
-          samples: int | None = None, stateful: bool = True, eval_steps: int = 200,
-          runs: Runs | None = None) -> list[SweepPoint]:
+def sweep(
+    name: str,
+    values: Sequence[int | float],
+    seeds: Sequence[int],
+    *,
+    hp: Hyperparams | None = None,
+    iterations: int | None = None,
+    samples: int | None = None,
+    stateful: bool = True,
+    eval_steps: int = 200,
+    runs: Runs | None = None,
+) -> list[SweepPoint]:
     """Train every seed at every value of the hyperparameter ``name``, for
     ``iterations`` each or for as many as see ``samples`` samples; the state carried
     from batch to batch unless ``stateful`` is False. A run whose cost stops being
@@ -265,18 +311,40 @@ def sweep(name: str, values: Sequence[int | float], seeds: Sequence[int], *,
         n = iterations if samples is None else iterations_for(samples, hp_v)
         configs = [hp_v.replace(seed=seed) for seed in seeds]
         trainers = [runs.trainer(c, n, stateful) for c in configs]
-        points.append(SweepPoint(
-            name, value, stateful, tuple(seeds), np.array([t.history for t in trainers]),
-            np.array([window_mse(t, eval_steps) for t in trainers]),
-            min(runs.seconds_per_iteration(c, n, stateful) for c in configs)))
+        points.append(
+            SweepPoint(
+                name,
+                value,
+                stateful,
+                tuple(seeds),
+                np.array([t.history for t in trainers]),
+                np.array([window_mse(t, eval_steps) for t in trainers]),
+                min(
+                    runs.seconds_per_iteration(c, n, stateful) for c in configs
+                ),
+            )
+        )
     return points
 
 
-def window_sweep(time_steps: Sequence[int], seeds: Sequence[int], samples: int,
-                 hp: Hyperparams | None = None, stateful: bool = True,
-                 eval_steps: int = 200, runs: Runs | None = None) -> list[SweepPoint]:
+def window_sweep(
+    time_steps: Sequence[int],
+    seeds: Sequence[int],
+    samples: int,
+    hp: Hyperparams | None = None,
+    stateful: bool = True,
+    eval_steps: int = 200,
+    runs: Runs | None = None,
+) -> list[SweepPoint]:
     """``sweep`` over the truncated-backpropagation window at an equal number of
     samples seen, so every run also covers the same stretch of the curve."""
-    return sweep("time_steps", time_steps, seeds, hp=hp, samples=samples,
-                 stateful=stateful, eval_steps=eval_steps, runs=runs)
-
+    return sweep(
+        "time_steps",
+        time_steps,
+        seeds,
+        hp=hp,
+        samples=samples,
+        stateful=stateful,
+        eval_steps=eval_steps,
+        runs=runs,
+    )

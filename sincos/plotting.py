@@ -1,7 +1,11 @@
 """Figures drawn from arrays: the target and the prediction, the cost curve, the
 scrolling view of training as an animation that plays without a kernel.
 
-Target in red, prediction in blue dashes, as in the original tutorial.
+One palette for the whole book, Okabe and Ito's, which readers with any kind of
+colour blindness can tell apart. Each role (target, prediction, input, carried
+state, reset state) has one colour and one line style everywhere, so every pair
+also differs in greyscale. As in the original tutorial, the target is red (here
+vermillion) and the prediction blue dashes.
 """
 
 from __future__ import annotations
@@ -19,31 +23,96 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-TARGET = {"color": "tab:red", "linewidth": 2.0, "label": "target cos(x)"}
-PREDICTION = {"color": "tab:blue", "linestyle": "--", "linewidth": 2.0,
-              "label": "prediction"}
-INPUT = {"color": "0.55", "linewidth": 1.0, "label": "input sin(x)"}
+# Okabe & Ito (2008), "Color Universal Design".
+BLACK, ORANGE, SKY_BLUE, GREEN = "#000000", "#E69F00", "#56B4E9", "#009E73"
+YELLOW, BLUE, VERMILLION, PURPLE = "#F0E442", "#0072B2", "#D55E00", "#CC79A7"
+GREY = "#999999"
+
+# The roles: matplotlib keyword arguments for a line of each.
+TARGET = {
+    "color": VERMILLION,
+    "linestyle": "-",
+    "linewidth": 2.0,
+    "label": "target cos x",
+}
+PREDICTION = {
+    "color": BLUE,
+    "linestyle": "--",
+    "linewidth": 2.0,
+    "label": "prediction",
+}
+INPUT = {
+    "color": BLACK,
+    "linestyle": ":",
+    "linewidth": 1.5,
+    "label": "input sin x",
+}
+CARRIED = {
+    "color": GREEN,
+    "linestyle": "-",
+    "linewidth": 1.8,
+    "label": "carried state",
+}
+RESET = {
+    "color": ORANGE,
+    "linestyle": "-.",
+    "linewidth": 1.8,
+    "label": "reset to zeros",
+}
+COST = {"color": BLACK, "linestyle": "-", "linewidth": 1.2}
+
+# Series that are not roles (one per value of a hyperparameter, say) take
+# these in order: colours and line styles used by no role above.
+SERIES = (
+    {"color": BLACK, "linestyle": "-"},
+    {"color": SKY_BLUE, "linestyle": "--"},
+    {"color": PURPLE, "linestyle": ":"},
+    {"color": GREY, "linestyle": "-."},
+    {"color": YELLOW, "linestyle": (0, (5, 1, 1, 1, 1, 1))},
+)
 
 
 class TrainingFigure:
     """One figure, two panels: row 0's target and prediction over its x range, and
     the cost so far. ``update`` moves the existing lines; nothing is recreated."""
 
-    def __init__(self, time_steps: int = 20, figsize: tuple[float, float] = (9, 3.4)) -> None:
+    def __init__(
+        self, time_steps: int = 20, figsize: tuple[float, float] = (9, 3.4)
+    ) -> None:
         self.fig, (self.ax_fit, self.ax_cost) = plt.subplots(
-            1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1.6, 1]}, layout="constrained")
+            1,
+            2,
+            figsize=figsize,
+            gridspec_kw={"width_ratios": [1.6, 1]},
+            layout="constrained",
+        )
         empty = np.full(time_steps, np.nan)
-        (self.target,) = self.ax_fit.plot(np.arange(time_steps), empty, **TARGET)
-        (self.pred,) = self.ax_fit.plot(np.arange(time_steps), empty, **PREDICTION)
-        self.ax_fit.set(xlabel="x", ylabel="value", ylim=(-1.6, 1.6),
-                        title="row 0 of the current batch")
+        (self.target,) = self.ax_fit.plot(
+            np.arange(time_steps), empty, **TARGET
+        )
+        (self.pred,) = self.ax_fit.plot(
+            np.arange(time_steps), empty, **PREDICTION
+        )
+        self.ax_fit.set(
+            xlabel="x",
+            ylabel="value",
+            ylim=(-1.6, 1.6),
+            title="row 0 of the current batch",
+        )
         self.ax_fit.legend(loc="lower left", fontsize=8)
-        (self.cost,) = self.ax_cost.plot([], [], color="black", linewidth=1.2)
-        self.ax_cost.set(xlabel="iteration", ylabel="cost", yscale="log", title="cost")
+        (self.cost,) = self.ax_cost.plot([], [], **COST)
+        self.ax_cost.set(
+            xlabel="iteration", ylabel="cost", yscale="log", title="cost"
+        )
         self.ax_cost.grid(alpha=0.3)
 
-    def update(self, xs: np.ndarray, target: np.ndarray, pred: np.ndarray,
-               history: Sequence[float]) -> Figure:
+    def update(
+        self,
+        xs: np.ndarray,
+        target: np.ndarray,
+        pred: np.ndarray,
+        history: Sequence[float],
+    ) -> Figure:
         """Show one row (x values, target, prediction) and the cost history."""
         self.target.set_data(xs, np.ravel(target))
         self.pred.set_data(xs, np.ravel(pred))
@@ -59,10 +128,14 @@ class TrainingFigure:
 
     def show_result(self, result, history: Sequence[float]) -> Figure:
         """``update`` from a ``StepResult``: row 0 of its batch and prediction."""
-        return self.update(result.batch.xs[0], result.batch.res[0], result.pred[0], history)
+        return self.update(
+            result.batch.xs[0], result.batch.res[0], result.pred[0], history
+        )
 
 
-def plot_costs(history: Sequence[float], ax=None, label: str | None = None, **style):
+def plot_costs(
+    history: Sequence[float], ax=None, label: str | None = None, **style
+):
     """The cost per iteration on a log scale."""
     ax = ax or plt.subplots(figsize=(6, 3), layout="constrained")[1]
     ax.plot(np.arange(len(history)), history, label=label, **style)
@@ -71,12 +144,15 @@ def plot_costs(history: Sequence[float], ax=None, label: str | None = None, **st
     return ax
 
 
-def prediction_animation(frames: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
-                         costs: Sequence[float] | None = None,
-                         iterations: Sequence[int] | None = None, interval: int = 120,
-                         figsize: tuple[float, float] = (7, 3), dpi: int = 72,
-                         alt: str = "Animation: row 0's target and prediction as training "
-                                    "advances") -> str:
+def prediction_animation(
+    frames: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    costs: Sequence[float] | None = None,
+    iterations: Sequence[int] | None = None,
+    interval: int = 120,
+    figsize: tuple[float, float] = (7, 3),
+    dpi: int = 72,
+    alt: str = "Animation: row 0's target and prediction as training advances",
+) -> str:
     """An HTML player (matplotlib's ``to_jshtml``) of the original's scrolling view:
     each frame is (xs, target, prediction) for row 0 of one iteration's batch,
     titled with its iteration and cost when given.
@@ -85,7 +161,9 @@ def prediction_animation(frames: Sequence[tuple[np.ndarray, np.ndarray, np.ndarr
     ``to_jshtml`` adds for its button icons is removed (the book's theme
     provides the same icons)."""
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.88)  # fixed: no relayout
+    fig.subplots_adjust(
+        left=0.1, right=0.98, bottom=0.17, top=0.88
+    )  # fixed: no relayout
     (target,) = ax.plot([], [], **TARGET)
     (pred,) = ax.plot([], [], **PREDICTION)
     ax.set(xlabel="x", ylabel="value", ylim=(-1.6, 1.6))
@@ -97,35 +175,52 @@ def prediction_animation(frames: Sequence[tuple[np.ndarray, np.ndarray, np.ndarr
         target.set_data(xs, np.ravel(res))
         pred.set_data(xs, np.ravel(out))
         ax.set_xlim(xs[0], xs[-1])
-        words = [f"iteration {iterations[k]}"] if iterations is not None else []
+        words = (
+            [f"iteration {iterations[k]}"] if iterations is not None else []
+        )
         words += [f"cost {costs[k]:.3f}"] if costs is not None else []
         title.set_text(", ".join(words) or f"frame {k + 1}")
         return target, pred, title
 
-    animation = FuncAnimation(fig, draw, frames=len(frames), interval=interval, blit=False)
+    animation = FuncAnimation(
+        fig, draw, frames=len(frames), interval=interval, blit=False
+    )
     with plt.rc_context({"savefig.dpi": dpi}):
         html = animation.to_jshtml(default_mode="once")
     plt.close(fig)
     html = html.replace("<img id=", f'<img alt="{alt}" id=', 1)
-    return re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", html)
+    return re.sub(
+        r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", html
+    )
 
 
 # -- figures for the chapters on data and the model -------------------------------------
 
-# Two consecutive batches in the data chapter: batch k dark, batch k + 1 green.
-BATCH_COLORS = ("0.25", "tab:green")
+# Two consecutive batches: batch k, and batch k + 1 (in the data chapter).
+BATCH_K = {"color": BLACK, "linestyle": "-", "marker": "o"}
+BATCH_NEXT = {"color": SKY_BLUE, "linestyle": "--", "marker": "s"}
 
 
-def plot_row(xs: np.ndarray, target=None, pred=None, inputs=None, ax=None,
-             markers: bool = False):
-    """One row of a batch over its x values: the input sin x (grey), the target cos x
-    (red) and the prediction (blue dashes); leave out any of the three. With
+def plot_row(
+    xs: np.ndarray,
+    target=None,
+    pred=None,
+    inputs=None,
+    ax=None,
+    markers: bool = False,
+):
+    """One row of a batch over its x values: the input sin x, the target cos x
+    and the prediction, each in its role's style; leave out any of the three. With
     ``markers`` every time step gets a dot. Returns the Axes.
 
     Used in the chapters "Generating the data" and "The LSTMRNN"."""
     ax = ax or plt.subplots(figsize=(6, 3), layout="constrained")[1]
     dots = {"marker": "o", "markersize": 3} if markers else {}
-    for values, style in ((inputs, INPUT), (target, TARGET), (pred, PREDICTION)):
+    for values, style in (
+        (inputs, INPUT),
+        (target, TARGET),
+        (pred, PREDICTION),
+    ):
         if values is not None:
             ax.plot(xs, np.ravel(values), **style, **dots)
     ax.set(xlabel="x", ylabel="value")
@@ -134,8 +229,9 @@ def plot_row(xs: np.ndarray, target=None, pred=None, inputs=None, ax=None,
     return ax
 
 
-def plot_batch_continuation(first, second, rows: int = 4,
-                            figsize: tuple[float, float] = (8, 5.6)) -> Figure:
+def plot_batch_continuation(
+    first, second, rows: int = 4, figsize: tuple[float, float] = (8, 5.6)
+) -> Figure:
     """Rows ``0 .. rows-1`` of two consecutive batches (``Batch`` values), one panel
     per row on a shared x axis, each row's input sin x with a dot per time step.
 
@@ -146,52 +242,117 @@ def plot_batch_continuation(first, second, rows: int = 4,
     panel i+1, because row i of batch k+1 is row i+1 of batch k.
 
     Drawn in the chapter "Generating the data"."""
-    fig, axes = plt.subplots(rows, 1, sharex=True, sharey=True, figsize=figsize,
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        rows,
+        1,
+        sharex=True,
+        sharey=True,
+        figsize=figsize,
+        layout="constrained",
+        squeeze=False,
+    )
     axes = axes[:, 0]
-    half = (second.xs[0, 0] - first.xs[0, 0]) / first.xs.shape[1] / 2  # half a step
+    half = (
+        (second.xs[0, 0] - first.xs[0, 0]) / first.xs.shape[1] / 2
+    )  # half a step
     edges = set()
     for i, ax in enumerate(axes):
-        for batch, color, name in ((first, BATCH_COLORS[0], "batch k"),
-                                   (second, BATCH_COLORS[1], "batch k+1")):
+        for batch, style, name in (
+            (first, BATCH_K, "batch k"),
+            (second, BATCH_NEXT, "batch k+1"),
+        ):
             xs = batch.xs[i]
-            ax.plot(xs, np.ravel(batch.seq[i]), color=color, marker="o", markersize=2.5,
-                    linewidth=1.5, label=name)
+            ax.plot(
+                xs,
+                np.ravel(batch.seq[i]),
+                **style,
+                markersize=2.5,
+                linewidth=1.5,
+                label=name,
+            )
             edges.update((round(xs[0] - half, 9), round(xs[-1] + half, 9)))
         middle = second.xs[i].mean()
-        ax.text(middle, 1.45, f"= row {i + 1} of batch k", color=BATCH_COLORS[1],
-                ha="center", va="center", fontsize=8)
-        ax.text(first.xs[i].mean(), 1.45, f"row {i} of batch k", color=BATCH_COLORS[0],
-                ha="center", va="center", fontsize=8)
+        ax.text(
+            middle,
+            1.45,
+            f"= row {i + 1} of batch k",
+            color=BATCH_NEXT["color"],
+            ha="center",
+            va="center",
+            fontsize=8,
+        )
+        ax.text(
+            first.xs[i].mean(),
+            1.45,
+            f"row {i} of batch k",
+            color=BATCH_K["color"],
+            ha="center",
+            va="center",
+            fontsize=8,
+        )
         ax.set_ylabel(f"row {i}\nsin x")
         ax.set_ylim(-1.3, 1.8)
     for ax in axes:
         for x in sorted(edges):
-            ax.axvline(x, color="0.6", linestyle=":", linewidth=1)
+            ax.axvline(x, color=GREY, linestyle=":", linewidth=1)
     axes[0].legend(loc="lower left", fontsize=8, ncols=2)
     axes[-1].set_xlabel("x")
-    fig.suptitle("Row i of batch k+1 continues row i of batch k and repeats row i+1 of batch k",
-                 fontsize=10)
+    fig.suptitle(
+        "Row i of batch k+1 continues row i of batch k and repeats row i+1 of batch k",
+        fontsize=10,
+    )
     return fig
 
 
-def plot_fit_overview(batch, pred: np.ndarray, row: int = 0, title: str | None = None,
-                      figsize: tuple[float, float] = (9, 3.2)) -> Figure:
+def plot_fit_overview(
+    batch,
+    pred: np.ndarray,
+    row: int = 0,
+    title: str | None = None,
+    figsize: tuple[float, float] = (9, 3.2),
+) -> Figure:
     """Two panels: one row's target and prediction over x, and histograms of all the
     batch's target and predicted values, which show how far apart they are spread.
     ``title``, if given, goes above both panels.
 
     Drawn in the chapter "The LSTMRNN" for the untrained network."""
-    fig, (ax_row, ax_hist) = plt.subplots(1, 2, figsize=figsize, layout="constrained",
-                                          gridspec_kw={"width_ratios": [1.4, 1]})
-    plot_row(batch.xs[row], target=batch.res[row], pred=np.asarray(pred)[row], ax=ax_row)
+    fig, (ax_row, ax_hist) = plt.subplots(
+        1,
+        2,
+        figsize=figsize,
+        layout="constrained",
+        gridspec_kw={"width_ratios": [1.4, 1]},
+    )
+    plot_row(
+        batch.xs[row],
+        target=batch.res[row],
+        pred=np.asarray(pred)[row],
+        ax=ax_row,
+    )
     ax_row.set_title(f"row {row}")
     values = np.ravel(batch.res), np.ravel(pred)
-    bins = np.linspace(min(v.min() for v in values), max(v.max() for v in values), 31)
-    ax_hist.hist(values[0], bins=bins, color=TARGET["color"], alpha=0.5, label=TARGET["label"])
-    ax_hist.hist(values[1], bins=bins, color=PREDICTION["color"], histtype="step",
-                 linestyle="--", linewidth=1.5, label=PREDICTION["label"])
-    ax_hist.set(xlabel="value", ylabel="count", title=f"all {values[0].size} values")
+    bins = np.linspace(
+        min(v.min() for v in values), max(v.max() for v in values), 31
+    )
+    ax_hist.hist(
+        values[0],
+        bins=bins,
+        color=TARGET["color"],
+        alpha=0.5,
+        label=TARGET["label"],
+    )
+    ax_hist.hist(
+        values[1],
+        bins=bins,
+        color=PREDICTION["color"],
+        histtype="step",
+        linestyle="--",
+        linewidth=1.5,
+        label=PREDICTION["label"],
+    )
+    ax_hist.set(
+        xlabel="value", ylabel="count", title=f"all {values[0].size} values"
+    )
     ax_hist.legend(loc="upper right", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=11)
@@ -200,72 +361,128 @@ def plot_fit_overview(batch, pred: np.ndarray, row: int = 0, title: str | None =
 
 # -- figures for the chapter "Experiments" ------------------------------------------
 
-# Groups of runs (carried state, reset state; one hyperparameter value each) take
-# these colours in order; red and blue stay reserved for target and prediction.
-GROUP_COLORS = ("tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:olive")
 
-
-def plot_cost_groups(groups: dict[str, np.ndarray], ax=None, title: str | None = None):
+def plot_cost_groups(
+    groups: dict[str, np.ndarray],
+    ax=None,
+    title: str | None = None,
+    styles: Sequence[dict] = SERIES,
+):
     """Cost curves of groups of runs on a log scale: every run (a row of the group's
     (runs, iterations) array) as a thin line, the group's median per iteration bold.
+    Group k is drawn in ``styles[k]`` (pass ``(CARRIED, RESET)`` for those roles).
 
     Drawn in the chapter "Experiments"."""
     ax = ax or plt.subplots(figsize=(7, 3.4), layout="constrained")[1]
-    for (label, costs), color in zip(groups.items(), GROUP_COLORS, strict=False):
+    for (label, costs), style in zip(groups.items(), styles, strict=False):
         costs = np.atleast_2d(np.asarray(costs, np.float64))
         steps = np.arange(costs.shape[1])
-        ax.plot(steps, costs.T, color=color, linewidth=0.7, alpha=0.35)
-        ax.plot(steps, np.median(costs, axis=0), color=color, linewidth=2.2,
-                label=f"{label}: median of {len(costs)}")
+        line = {
+            k: v for k, v in style.items() if k not in ("label", "linewidth")
+        }
+        ax.plot(
+            steps,
+            costs.T,
+            **{**line, "linestyle": "-"},
+            linewidth=0.7,
+            alpha=0.35,
+        )
+        ax.plot(
+            steps,
+            np.median(costs, axis=0),
+            **line,
+            linewidth=2.2,
+            label=f"{label}: median of {len(costs)}",
+        )
     ax.set(xlabel="iteration", ylabel="cost", yscale="log", title=title)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)  # costs fall from the upper left
     return ax
 
 
-def plot_error_by_position(curves: dict[str, np.ndarray], floor: float | None = None,
-                           ax=None):
-    """The squared error at each position of the window, one line per curve, log
-    scale; ``floor`` draws the error of always predicting 0 as a dotted line.
+def plot_error_by_position(
+    curves: dict[str, np.ndarray],
+    floor: float | None = None,
+    ax=None,
+    styles: Sequence[dict] = SERIES,
+):
+    """The squared error at each position of the window, one line per curve
+    (curve k in ``styles[k]``), log scale; ``floor`` draws the error of always
+    predicting 0 as a grey dotted line.
 
     Drawn in the chapter "Experiments"."""
     ax = ax or plt.subplots(figsize=(9, 3.4), layout="constrained")[1]
-    for (label, errors), color in zip(curves.items(), GROUP_COLORS, strict=False):
-        ax.plot(np.arange(len(errors)), errors, color=color, marker="o", markersize=3.5,
-                linewidth=1.5, label=label)
+    for (label, errors), style in zip(curves.items(), styles, strict=False):
+        line = {
+            k: v for k, v in style.items() if k not in ("label", "linewidth")
+        }
+        ax.plot(
+            np.arange(len(errors)),
+            errors,
+            **line,
+            marker="o",
+            markersize=3.5,
+            linewidth=1.5,
+            label=label,
+        )
     if floor is not None:
-        ax.axhline(floor, color="0.3", linestyle=":", linewidth=1.2,
-                   label="always predicting 0")
-    ax.set(xlabel="position in the window (time step)", ylabel="squared error",
-           yscale="log")
+        ax.axhline(
+            floor,
+            color=GREY,
+            linestyle=":",
+            linewidth=1.2,
+            label="always predicting 0",
+        )
+    ax.set(
+        xlabel="position in the window (time step)",
+        ylabel="squared error",
+        yscale="log",
+    )
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.3)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     return ax
 
 
-def plot_two_starts(xs: np.ndarray, seq: np.ndarray, res: np.ndarray, carried: np.ndarray,
-                    zero: np.ndarray, zero_label: str = "prediction from zeros",
-                    figsize: tuple[float, float] = (9, 3.2)) -> Figure:
-    """One panel per row: its input, target (red), the prediction from the carried
-    state (blue dashes) and the prediction from a zero state (purple dots, the colour
-    of the zero-started network in the chapter's figure of the error by position).
+def plot_two_starts(
+    xs: np.ndarray,
+    seq: np.ndarray,
+    res: np.ndarray,
+    carried: np.ndarray,
+    zero: np.ndarray,
+    zero_label: str = "prediction from zeros",
+    figsize: tuple[float, float] = (9, 3.2),
+) -> Figure:
+    """One panel per row: its input, target, the prediction from the carried
+    state (the prediction's style) and the prediction from a zero state (the
+    reset state's style).
     Arrays are (rows, time_steps) or (rows, time_steps, 1).
 
     Drawn in the chapter "Experiments" for two rows that start with almost the same
     sin x but cos x of opposite signs."""
-    fig, axes = plt.subplots(1, len(xs), figsize=figsize, layout="constrained", sharey=True,
-                             squeeze=False)
-    zero_style = {"color": GROUP_COLORS[2], "linestyle": ":", "linewidth": 2.2,
-                  "label": zero_label}
+    fig, axes = plt.subplots(
+        1,
+        len(xs),
+        figsize=figsize,
+        layout="constrained",
+        sharey=True,
+        squeeze=False,
+    )
+    zero_style = {**RESET, "linewidth": 2.2, "label": zero_label}
     carried_style = {**PREDICTION, "label": "prediction, carried state"}
     for k, ax in enumerate(axes[0]):
-        for values, style in ((seq, INPUT), (res, TARGET), (carried, carried_style),
-                              (zero, zero_style)):
+        for values, style in (
+            (seq, INPUT),
+            (res, TARGET),
+            (carried, carried_style),
+            (zero, zero_style),
+        ):
             ax.plot(xs[k], np.ravel(values[k]), **style)
         first_sin, first_cos = np.ravel(seq[k])[0], np.ravel(res[k])[0]
-        ax.set_title(f"sin x = {first_sin:.2f}, cos x = {first_cos:+.2f} at the start",
-                     fontsize=9)
+        ax.set_title(
+            f"sin x = {first_sin:.2f}, cos x = {first_cos:+.2f} at the start",
+            fontsize=9,
+        )
         ax.set(xlabel="x", ylim=(-1.3, 1.3))
         ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel("value")
@@ -273,33 +490,68 @@ def plot_two_starts(xs: np.ndarray, seq: np.ndarray, res: np.ndarray, carried: n
     return fig
 
 
-def plot_window_sweep(time_steps: Sequence[int], mse: dict[str, Sequence[np.ndarray]],
-                      seconds_per_iteration: Sequence[float], iterations: Sequence[int],
-                      figsize: tuple[float, float] = (10.5, 3.4)) -> Figure:
-    """Three panels over the window length: for each group of runs the evaluation MSE
+def plot_window_sweep(
+    time_steps: Sequence[int],
+    mse: dict[str, Sequence[np.ndarray]],
+    seconds_per_iteration: Sequence[float],
+    iterations: Sequence[int],
+    figsize: tuple[float, float] = (10.5, 3.4),
+    styles: Sequence[dict] = SERIES,
+) -> Figure:
+    """Three panels over the window length: for each group of runs (group k in
+    ``styles[k]``) the evaluation MSE
     of every seed (dots) and their median (line), then the measured milliseconds per
     iteration, and the whole training time (iterations x time per iteration).
 
     Drawn in the chapter "Experiments"."""
     fig, (ax_mse, ax_it, ax_all) = plt.subplots(
-        1, 3, figsize=figsize, layout="constrained", gridspec_kw={"width_ratios": [1.3, 1, 1]})
+        1,
+        3,
+        figsize=figsize,
+        layout="constrained",
+        gridspec_kw={"width_ratios": [1.3, 1, 1]},
+    )
     steps = np.asarray(time_steps)
-    for (label, values), color in zip(mse.items(), GROUP_COLORS, strict=False):
+    for (label, values), style in zip(mse.items(), styles, strict=False):
+        line = {
+            k: v for k, v in style.items() if k not in ("label", "linewidth")
+        }
         for t, v in zip(steps, values, strict=True):
-            ax_mse.plot(np.full(len(v), t), v, "o", color=color, alpha=0.5, markersize=4)
-        ax_mse.plot(steps, [np.median(v) for v in values], color=color, linewidth=1.8,
-                    label=f"{label}: median")
-    ax_mse.set(ylabel="MSE per sample after training", yscale="log",
-               title="accuracy (dots: seeds)")
+            ax_mse.plot(
+                np.full(len(v), t),
+                v,
+                "o",
+                color=line["color"],
+                alpha=0.5,
+                markersize=4,
+            )
+        ax_mse.plot(
+            steps,
+            [np.median(v) for v in values],
+            **line,
+            linewidth=1.8,
+            label=f"{label}: median",
+        )
+    ax_mse.set(
+        ylabel="MSE per sample after training",
+        yscale="log",
+        title="accuracy (dots: seeds)",
+    )
     ax_mse.legend(loc="lower right", fontsize=8)
     per_iteration = 1e3 * np.asarray(seconds_per_iteration)
-    ax_it.plot(steps, per_iteration, "o-", color=GROUP_COLORS[2])
-    ax_it.set(ylabel="ms per iteration", ylim=(0, 1.15 * per_iteration.max()),
-              title="time per iteration (measured)")
+    ax_it.plot(steps, per_iteration, "o-", color=BLACK)
+    ax_it.set(
+        ylabel="ms per iteration",
+        ylim=(0, 1.15 * per_iteration.max()),
+        title="time per iteration (measured)",
+    )
     total = np.asarray(iterations) * np.asarray(seconds_per_iteration)
-    ax_all.plot(steps, total, "o-", color=GROUP_COLORS[3])
-    ax_all.set(ylabel="seconds", ylim=(0, 1.15 * total.max()),
-               title="training time, all samples")
+    ax_all.plot(steps, total, "o-", color=BLACK)
+    ax_all.set(
+        ylabel="seconds",
+        ylim=(0, 1.15 * total.max()),
+        title="training time, all samples",
+    )
     for ax in (ax_mse, ax_it, ax_all):
         ax.set(xlabel="time_steps (window length)", xscale="log")
         ax.set_xticks(steps, [str(t) for t in steps])
@@ -327,8 +579,13 @@ class PngRenderer:
 
     Used by the widgets of the chapter "Interactive explorer"."""
 
-    def __init__(self, fig: Figure, moving: Sequence = (), on_top: Sequence = (),
-                 compress_level: int = 1) -> None:
+    def __init__(
+        self,
+        fig: Figure,
+        moving: Sequence = (),
+        on_top: Sequence = (),
+        compress_level: int = 1,
+    ) -> None:
         self.fig = fig
         self.moving = sorted(moving, key=lambda artist: artist.get_zorder())
         self.on_top = list(on_top)
@@ -345,13 +602,19 @@ class PngRenderer:
     def png(self) -> bytes:
         """The figure as it is now, as PNG bytes."""
         if not isinstance(self.fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(self.fig)  # plt.close(fig) leaves a canvas that cannot draw
+            FigureCanvasAgg(
+                self.fig
+            )  # plt.close(fig) leaves a canvas that cannot draw
             self._background = None
         if self._background is None or not self._blit():
             self._draw_full()
         buffer = io.BytesIO()
-        mpimg.imsave(buffer, np.asarray(self.fig.canvas.buffer_rgba()), format="png",
-                     pil_kwargs={"compress_level": self.compress_level})
+        mpimg.imsave(
+            buffer,
+            np.asarray(self.fig.canvas.buffer_rgba()),
+            format="png",
+            pil_kwargs={"compress_level": self.compress_level},
+        )
         return buffer.getvalue()
 
     def _draw_full(self) -> None:
@@ -360,8 +623,12 @@ class PngRenderer:
             canvas.draw()
             return
         if engine is not None:
-            engine.execute(self.fig)  # lay out with the moving artists in place
-        self.fig.set_layout_engine("none")  # and keep that layout for the background
+            engine.execute(
+                self.fig
+            )  # lay out with the moving artists in place
+        self.fig.set_layout_engine(
+            "none"
+        )  # and keep that layout for the background
         try:
             for artist in self.moving:
                 artist.set_visible(False)
@@ -369,9 +636,14 @@ class PngRenderer:
             self._background = canvas.copy_from_bbox(self.fig.bbox)
             renderer = canvas.get_renderer()
             self._top_pixels = [
-                canvas.copy_from_bbox(Bbox.intersection(
-                    artist.get_window_extent(renderer).padded(1), self.fig.bbox))
-                for artist in self.on_top]
+                canvas.copy_from_bbox(
+                    Bbox.intersection(
+                        artist.get_window_extent(renderer).padded(1),
+                        self.fig.bbox,
+                    )
+                )
+                for artist in self.on_top
+            ]
         finally:
             for artist in self.moving:
                 artist.set_visible(True)
@@ -386,8 +658,10 @@ class PngRenderer:
         if self._still_state() != self._still:
             return False
         self._draw_moving()
-        return all(_fits(box, self._label_boxes.get(axis), axis, self.fig.bbox)
-                   for axis, box in self._tick_label_boxes().items())
+        return all(
+            _fits(box, self._label_boxes.get(axis), axis, self.fig.bbox)
+            for axis, box in self._tick_label_boxes().items()
+        )
 
     def _draw_moving(self) -> None:
         canvas = self.fig.canvas
@@ -401,8 +675,11 @@ class PngRenderer:
     def _still_state(self) -> list:
         """Where the axes are, and the view limits of the axes that do not move."""
         return [ax.get_position().bounds for ax in self.fig.axes] + [
-            tuple(axis.get_view_interval()) for ax in self.fig.axes
-            for axis in (ax.xaxis, ax.yaxis) if axis not in self.moving]
+            tuple(axis.get_view_interval())
+            for ax in self.fig.axes
+            for axis in (ax.xaxis, ax.yaxis)
+            if axis not in self.moving
+        ]
 
     def _tick_label_boxes(self) -> dict:
         """For each moving axis, the box around the tick labels drawn last (or None)."""
@@ -411,8 +688,13 @@ class PngRenderer:
         for axis in self.moving:
             if isinstance(axis, Axis):
                 labels = _drawn_tick_labels(axis)
-                boxes[axis] = Bbox.union([label.get_window_extent(renderer)
-                                          for label in labels]) if labels else None
+                boxes[axis] = (
+                    Bbox.union(
+                        [label.get_window_extent(renderer) for label in labels]
+                    )
+                    if labels
+                    else None
+                )
         return boxes
 
 
@@ -421,10 +703,17 @@ def _drawn_tick_labels(axis: Axis) -> list:
     kind take the locator's positions and those inside the view are drawn."""
     low, high = sorted(axis.get_view_interval())
     labels = []
-    for ticks, locs in ((axis.majorTicks, axis.get_majorticklocs()),
-                        (axis.minorTicks, axis.get_minorticklocs())):
-        labels += [tick.label1 for tick, loc in zip(ticks, locs, strict=False)
-                   if low <= loc <= high and tick.label1.get_visible() and tick.label1.get_text()]
+    for ticks, locs in (
+        (axis.majorTicks, axis.get_majorticklocs()),
+        (axis.minorTicks, axis.get_minorticklocs()),
+    ):
+        labels += [
+            tick.label1
+            for tick, loc in zip(ticks, locs, strict=False)
+            if low <= loc <= high
+            and tick.label1.get_visible()
+            and tick.label1.get_text()
+        ]
     return labels
 
 
@@ -437,5 +726,8 @@ def _fits(box, laid_out, axis, figure_box, slack: float = 1.0) -> bool:
     if box.x0 < figure_box.x0 - slack or box.x1 > figure_box.x1 + slack:
         return False
     if isinstance(axis, YAxis):
-        return laid_out.x0 - slack <= box.x0 <= laid_out.x0 + 12 and box.x1 <= laid_out.x1 + slack
+        return (
+            laid_out.x0 - slack <= box.x0 <= laid_out.x0 + 12
+            and box.x1 <= laid_out.x1 + slack
+        )
     return box.y0 >= laid_out.y0 - slack and box.y1 <= laid_out.y1 + slack

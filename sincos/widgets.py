@@ -23,15 +23,25 @@ from matplotlib.ticker import MaxNLocator
 
 from .config import Hyperparams
 from .data import X_SCALE, Batch, SinCosBatches, make_batch
-from .plotting import BATCH_COLORS, INPUT, PREDICTION, TARGET, PngRenderer, TrainingFigure
+from .plotting import (
+    BATCH_K,
+    BATCH_NEXT,
+    INPUT,
+    PREDICTION,
+    TARGET,
+    PngRenderer,
+    TrainingFigure,
+)
 
 if TYPE_CHECKING:  # TensorFlow loads only when a widget that trains is created
+    from .fast import Trainer
     from .model import LSTMRNN
-    from .training import Trainer
 
 MAX_STEPS_PER_CLICK = 500
 MAX_CELL_SIZE = 256  # larger cells make every step slow without teaching more
-FRAME_PAUSE = 0.03  # seconds Play yields to the kernel between frames, to handle clicks
+FRAME_PAUSE = (
+    0.03  # seconds Play yields to the kernel between frames, to handle clicks
+)
 
 
 def show_png(out: widgets.Output, png: bytes, text: str = "figure") -> None:
@@ -41,8 +51,13 @@ def show_png(out: widgets.Output, png: bytes, text: str = "figure") -> None:
     ``out.append_display_data(Image(png))`` makes), which looks the same under nbval,
     nbclient and in the built book, where ``with out: plt.show()`` does not; no
     IPython shell is needed, so it works in plain Python too."""
-    data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"<{text}>"}
-    out.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+    data = {
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/plain": f"<{text}>",
+    }
+    out.outputs = (
+        {"output_type": "display_data", "data": data, "metadata": {}},
+    )
 
 
 class _Displayable:
@@ -54,9 +69,15 @@ class _Displayable:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _button(description: str, icon: str, tooltip: str, on_click: Callable) -> widgets.Button:
-    button = widgets.Button(description=description, icon=icon, tooltip=tooltip,
-                            layout=widgets.Layout(width="auto"))
+def _button(
+    description: str, icon: str, tooltip: str, on_click: Callable
+) -> widgets.Button:
+    button = widgets.Button(
+        description=description,
+        icon=icon,
+        tooltip=tooltip,
+        layout=widgets.Layout(width="auto"),
+    )
     button.on_click(lambda _: on_click())
     return button
 
@@ -81,24 +102,45 @@ class TrainingExplorer(_Displayable):
 
     Explained in the chapter "Interactive explorer"."""
 
-    def __init__(self, hp: Hyperparams | None = None, *, stateful: bool = True,
-                 steps_per_click: int = 1) -> None:
-        from .training import Trainer
+    def __init__(
+        self,
+        hp: Hyperparams | None = None,
+        *,
+        stateful: bool = True,
+        steps_per_click: int = 1,
+    ) -> None:
+        from .fast import Trainer
 
         self.trainer: Trainer = Trainer(hp or Hyperparams(), stateful=stateful)
         self.play_task: asyncio.Task | None = None
         self.status_message = "Ready: press Step or Play."
         self._make_controls(steps_per_click)
         self.figure = TrainingFigure(self.hp.time_steps)
-        plt.close(self.figure.fig)  # shown through self.out only, never by the backend
-        self.renderer = PngRenderer(self.figure.fig, _moving_artists(self.figure),
-                                    on_top=[self.figure.ax_fit.get_legend()])
+        plt.close(
+            self.figure.fig
+        )  # shown through self.out only, never by the backend
+        self.renderer = PngRenderer(
+            self.figure.fig,
+            _moving_artists(self.figure),
+            on_top=[self.figure.ax_fit.get_legend()],
+        )
         self.out = widgets.Output()
-        self.widget = widgets.VBox([
-            widgets.HBox([self.step_button, self.steps_box, self.play_button,
-                          self.reset_button]),
-            widgets.HBox([self.stateful_box, self.lr_box, self.cell_box]),
-            self.info, self.status, self.out])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox(
+                    [
+                        self.step_button,
+                        self.steps_box,
+                        self.play_button,
+                        self.reset_button,
+                    ]
+                ),
+                widgets.HBox([self.stateful_box, self.lr_box, self.cell_box]),
+                self.info,
+                self.status,
+                self.out,
+            ]
+        )
         self._untrained = self._untrained_view()
         self.redraw()
 
@@ -119,7 +161,9 @@ class TrainingExplorer(_Displayable):
         """Pause, and go back to the initial weights and the first batch."""
         self.set_playing(False)
         self.trainer.reset()
-        self._set_status("Reset: iteration 0, the same initial weights and first batch.")
+        self._set_status(
+            "Reset: iteration 0, the same initial weights and first batch."
+        )
         self.redraw()
 
     def set_playing(self, playing: bool) -> None:
@@ -147,28 +191,48 @@ class TrainingExplorer(_Displayable):
         """One line: iteration, last cost, settings and the status message."""
         history = self.trainer.history
         cost = f"{history[-1]:.4f}" if history else "-"
-        return (f"iteration {self.trainer.iteration}, cost {cost}, "
-                f"stateful {'on' if self.trainer.stateful else 'off'}, "
-                f"learning rate {self.hp.learning_rate:g}, cell size {self.hp.cell_size}"
-                f" | {self.status_message}")
+        return (
+            f"iteration {self.trainer.iteration}, cost {cost}, "
+            f"stateful {'on' if self.trainer.stateful else 'off'}, "
+            f"learning rate {self.hp.learning_rate:g}, cell size {self.hp.cell_size}"
+            f" | {self.status_message}"
+        )
 
     # -- controls ---------------------------------------------------------------------
 
     def _make_controls(self, steps_per_click: int) -> None:
-        self.step_button = _button("Step", "step-forward", "train and redraw", self.click_step)
-        self.reset_button = _button("Reset", "undo", "back to iteration 0", self.click_reset)
+        self.step_button = _button(
+            "Step", "step-forward", "train and redraw", self.click_step
+        )
+        self.reset_button = _button(
+            "Reset", "undo", "back to iteration 0", self.click_reset
+        )
         self.steps_box = widgets.BoundedIntText(
-            value=steps_per_click, min=1, max=MAX_STEPS_PER_CLICK, description="steps/click",
-            layout=widgets.Layout(width="170px"))
-        self.play_button = widgets.ToggleButton(description="Play", icon="play",
-                                                tooltip="train until paused")
-        self.stateful_box = widgets.Checkbox(value=self.trainer.stateful, indent=False,
-                                             description="stateful (carry the LSTM state)")
-        self.lr_box = widgets.FloatText(value=self.hp.learning_rate, description="learning rate",
-                                        style={"description_width": "initial"},
-                                        layout=widgets.Layout(width="190px"))
-        self.cell_box = widgets.IntText(value=self.hp.cell_size, description="cell size",
-                                        layout=widgets.Layout(width="150px"))
+            value=steps_per_click,
+            min=1,
+            max=MAX_STEPS_PER_CLICK,
+            description="steps/click",
+            layout=widgets.Layout(width="170px"),
+        )
+        self.play_button = widgets.ToggleButton(
+            description="Play", icon="play", tooltip="train until paused"
+        )
+        self.stateful_box = widgets.Checkbox(
+            value=self.trainer.stateful,
+            indent=False,
+            description="stateful (carry the LSTM state)",
+        )
+        self.lr_box = widgets.FloatText(
+            value=self.hp.learning_rate,
+            description="learning rate",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="190px"),
+        )
+        self.cell_box = widgets.IntText(
+            value=self.hp.cell_size,
+            description="cell size",
+            layout=widgets.Layout(width="150px"),
+        )
         self.info = widgets.HTML()
         self.status = widgets.HTML()
         self.play_button.observe(self._on_play, names="value")
@@ -187,9 +251,12 @@ class TrainingExplorer(_Displayable):
 
     def _on_stateful(self, change: dict) -> None:
         self.trainer.stateful = bool(change["new"])
-        self._set_status("Stateful on: each batch starts from the state the previous one "
-                         "ended in." if change["new"] else
-                         "Stateful off: each batch starts from a zero state.")
+        self._set_status(
+            "Stateful on: each batch starts from the state the previous one "
+            "ended in."
+            if change["new"]
+            else "Stateful off: each batch starts from a zero state."
+        )
 
     def _on_learning_rate(self, change: dict) -> None:
         self._rebuild("learning_rate", change["new"], self.lr_box)
@@ -197,14 +264,20 @@ class TrainingExplorer(_Displayable):
     def _on_cell_size(self, change: dict) -> None:
         value = change["new"]
         if isinstance(value, int) and value > MAX_CELL_SIZE:
-            self._refuse(f"cell_size must be at most {MAX_CELL_SIZE} here (larger cells make "
-                         f"every step slow), got {value}", "cell_size", self.cell_box)
+            self._refuse(
+                f"cell_size must be at most {MAX_CELL_SIZE} here (larger cells make "
+                f"every step slow), got {value}",
+                "cell_size",
+                self.cell_box,
+            )
             return
         self._rebuild("cell_size", value, self.cell_box)
 
     # -- training and drawing ---------------------------------------------------------
 
-    def _rebuild(self, name: str, value: Any, box: widgets.ValueWidget) -> None:
+    def _rebuild(
+        self, name: str, value: Any, box: widgets.ValueWidget
+    ) -> None:
         """A new trainer with one hyperparameter changed; keep the old one if not allowed."""
         if value == getattr(self.hp, name):
             return
@@ -215,14 +288,22 @@ class TrainingExplorer(_Displayable):
             return
         self.trainer = type(self.trainer)(hp, stateful=self.stateful_box.value)
         self._untrained = self._untrained_view()
-        self._set_status(f"New model with {name.replace('_', ' ')} {value:g}: "
-                         f"training starts again at iteration 0.")
+        self._set_status(
+            f"New model with {name.replace('_', ' ')} {value:g}: "
+            f"training starts again at iteration 0."
+        )
         self.redraw()
 
-    def _refuse(self, message: str, name: str, box: widgets.ValueWidget) -> None:
+    def _refuse(
+        self, message: str, name: str, box: widgets.ValueWidget
+    ) -> None:
         kept = getattr(self.hp, name)
-        self._set_status(f"{message}. Kept {name.replace('_', ' ')} {kept:g} and the model.")
-        box.value = kept  # back to the value in use; its observer sees no change
+        self._set_status(
+            f"{message}. Kept {name.replace('_', ' ')} {kept:g} and the model."
+        )
+        box.value = (
+            kept  # back to the value in use; its observer sees no change
+        )
 
     def _train(self, steps: int) -> bool:
         """Train and redraw; on a non-finite cost say so, stop playing, return False."""
@@ -242,8 +323,10 @@ class TrainingExplorer(_Displayable):
         except RuntimeError:  # plain Python: nothing would run the task
             self.play_button.value = False
             if self._train(self.steps_box.value):
-                self._set_status("Play needs a running event loop (as in Jupyter); "
-                                 "trained one click's worth instead.")
+                self._set_status(
+                    "Play needs a running event loop (as in Jupyter); "
+                    "trained one click's worth instead."
+                )
             return
         self._set_status("Playing: press Pause to stop.")
         if self.play_task is None or self.play_task.done():
@@ -254,13 +337,17 @@ class TrainingExplorer(_Displayable):
         try:
             while self.play_button.value and self._train(self.steps_box.value):
                 await asyncio.sleep(FRAME_PAUSE)
-        except Exception as err:  # a task has no caller to raise to: show it instead
+        except (
+            Exception
+        ) as err:  # a task has no caller to raise to: show it instead
             self.set_playing(False)
             self._set_status(f"Play stopped: {type(err).__name__}: {err}")
 
     def _untrained_view(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Row 0 of the first batch with the untrained model's prediction."""
-        batch = make_batch(self.hp.batch_start, self.hp.time_steps, self.hp.batch_size)
+        batch = make_batch(
+            self.hp.batch_start, self.hp.time_steps, self.hp.batch_size
+        )
         pred, _ = self.trainer.predict(batch.seq[:1])
         return batch.xs[0], batch.res[0], pred[0]
 
@@ -271,12 +358,18 @@ class TrainingExplorer(_Displayable):
             self.figure.update(*self._untrained, history)
         else:
             self.figure.show_result(last, history)
-        self.figure.ax_cost.set(xlim=(0, _nice_ceiling(len(history))),
-                                ylim=_decades(history or [0.1, 10]))
+        self.figure.ax_cost.set(
+            xlim=(0, _nice_ceiling(len(history))),
+            ylim=_decades(history or [0.1, 10]),
+        )
         cost = f"{history[-1]:.4f}" if history else "- (untrained)"
-        self.info.value = (f"<b>iteration</b> {self.trainer.iteration} &nbsp; "
-                           f"<b>cost</b> {cost}")
-        show_png(self.out, self.renderer.png(), "TrainingFigure: row 0 and the cost")
+        self.info.value = (
+            f"<b>iteration</b> {self.trainer.iteration} &nbsp; "
+            f"<b>cost</b> {cost}"
+        )
+        show_png(
+            self.out, self.renderer.png(), "TrainingFigure: row 0 and the cost"
+        )
 
     def _set_status(self, message: str) -> None:
         self.status_message = message
@@ -325,30 +418,48 @@ class BatchStepper(_Displayable):
     def __init__(self, hp: Hyperparams | None = None, rows: int = 3) -> None:
         self.hp = hp or Hyperparams()
         if not 1 <= rows <= self.hp.batch_size:
-            raise ValueError(f"rows must be between 1 and batch_size={self.hp.batch_size}, "
-                             f"got {rows}")
+            raise ValueError(
+                f"rows must be between 1 and batch_size={self.hp.batch_size}, "
+                f"got {rows}"
+            )
         self.batches = SinCosBatches(self.hp)
         self.starts: list[int] = []
-        self.next_button = _button("Next batch", "forward", "draw the next batch",
-                                   self.click_next)
-        self.reset_button = _button("Reset", "undo", "back to the first batch", self.click_reset)
-        self.row_slider = widgets.IntSlider(value=0, min=0, max=self.hp.batch_size - rows,
-                                            description="first row", continuous_update=False)
+        self.next_button = _button(
+            "Next batch", "forward", "draw the next batch", self.click_next
+        )
+        self.reset_button = _button(
+            "Reset", "undo", "back to the first batch", self.click_reset
+        )
+        self.row_slider = widgets.IntSlider(
+            value=0,
+            min=0,
+            max=self.hp.batch_size - rows,
+            description="first row",
+            continuous_update=False,
+        )
         self.row_slider.observe(lambda _: self.redraw(), names="value")
         self.info = widgets.HTML()
         self.fig, self.lines = _batch_figure(rows)
         plt.close(self.fig)
         self.renderer = PngRenderer(self.fig)
         self.out = widgets.Output()
-        self.widget = widgets.VBox([
-            widgets.HBox([self.next_button, self.reset_button, self.row_slider]),
-            self.info, self.out])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self.next_button, self.reset_button, self.row_slider]
+                ),
+                self.info,
+                self.out,
+            ]
+        )
         self.click_next()
 
     @property
     def rows(self) -> range:
         """The rows shown, one panel each."""
-        return range(self.row_slider.value, self.row_slider.value + len(self.lines))
+        return range(
+            self.row_slider.value, self.row_slider.value + len(self.lines)
+        )
 
     def click_next(self) -> None:
         """Take the next batch and draw its windows."""
@@ -382,16 +493,24 @@ class BatchStepper(_Displayable):
                 cos_line.set_data(*_joined(chosen, row, "res"))
             lines[0][0].axes.set_ylabel(f"row {row}")
         xs = np.concatenate([b.xs[list(self.rows)].ravel() for b in batches])
-        self.lines[0][0][0].axes.set_xlim(xs.min() - 1 / X_SCALE, xs.max() + 1 / X_SCALE)
+        self.lines[0][0][0].axes.set_xlim(
+            xs.min() - 1 / X_SCALE, xs.max() + 1 / X_SCALE
+        )
         self.info.value = self._describe(batches[-1])
-        show_png(self.out, self.renderer.png(), "BatchStepper: windows of the rows shown")
+        show_png(
+            self.out,
+            self.renderer.png(),
+            "BatchStepper: windows of the rows shown",
+        )
 
     def _describe(self, batch: Batch) -> str:
         k, row = len(self.starts) - 1, self.rows[0]
         first = self.starts[-1]
-        text = (f"<b>batch {k}</b>: x indices {first} to {first + batch.xs.size - 1}; "
-                f"row {row} covers {first + row * self.hp.time_steps} to "
-                f"{first + (row + 1) * self.hp.time_steps - 1}")
+        text = (
+            f"<b>batch {k}</b>: x indices {first} to {first + batch.xs.size - 1}; "
+            f"row {row} covers {first + row * self.hp.time_steps} to "
+            f"{first + (row + 1) * self.hp.time_steps - 1}"
+        )
         if k:
             text += f", right after its window in batch {k - 1}"
         return text + "."
@@ -399,35 +518,67 @@ class BatchStepper(_Displayable):
 
 def _batch_figure(rows: int) -> tuple[Figure, list[tuple[tuple, tuple]]]:
     """Panels for ``BatchStepper``: per row, (sin, cos) lines for even and odd batches."""
-    fig, axes = plt.subplots(rows, 1, sharex=True, sharey=True, squeeze=False,
-                             figsize=(8, 1.25 * rows + 1.1), layout="constrained")
-    shades = ((BATCH_COLORS[0], TARGET["color"]), (BATCH_COLORS[1], "lightsalmon"))
+    fig, axes = plt.subplots(
+        rows,
+        1,
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        figsize=(8, 1.25 * rows + 1.1),
+        layout="constrained",
+    )
     lines = []
     for ax in axes[:, 0]:
         pairs = []
-        for name, (sin_color, cos_color) in zip(("even", "odd"), shades, strict=True):
-            (sin_line,) = ax.plot([], [], color=sin_color, marker="o", markersize=2,
-                                  linewidth=1.2, label=f"sin x (input), {name} batches")
-            (cos_line,) = ax.plot([], [], color=cos_color, marker="o", markersize=2,
-                                  linewidth=1.8, label=f"cos x (target), {name} batches")
+        for name, batch in zip(
+            ("even", "odd"), (BATCH_K, BATCH_NEXT), strict=True
+        ):
+            (sin_line,) = ax.plot(
+                [],
+                [],
+                **batch,
+                markersize=2,
+                linewidth=1.2,
+                label=f"sin x (input), {name} batches",
+            )
+            (cos_line,) = ax.plot(
+                [],
+                [],
+                **{**batch, "color": TARGET["color"]},
+                markersize=2,
+                linewidth=1.8,
+                label=f"cos x (target), {name} batches",
+            )
             pairs.append((sin_line, cos_line))
         ax.set_ylim(-1.25, 1.25)
         ax.grid(alpha=0.3)
         lines.append(tuple(pairs))
-    fig.legend(handles=[line for pair in lines[0] for line in pair], loc="outside upper center",
-               ncols=2, fontsize=8, frameon=False)
+    fig.legend(
+        handles=[line for pair in lines[0] for line in pair],
+        loc="outside upper center",
+        ncols=2,
+        fontsize=8,
+        frameon=False,
+    )
     axes[-1, 0].set_xlabel("x")
     return fig, lines
 
 
-def _joined(batches: Sequence[Batch], row: int, field: str) -> tuple[np.ndarray, np.ndarray]:
+def _joined(
+    batches: Sequence[Batch], row: int, field: str
+) -> tuple[np.ndarray, np.ndarray]:
     """One row of several batches as one line, with a gap (NaN) between batches."""
     if not batches:
         return np.array([]), np.array([])
     gap = np.array([np.nan])
     xs = np.concatenate([part for b in batches for part in (b.xs[row], gap)])
-    ys = np.concatenate([part for b in batches for part in (np.ravel(getattr(b, field)[row]),
-                                                             gap)])
+    ys = np.concatenate(
+        [
+            part
+            for b in batches
+            for part in (np.ravel(getattr(b, field)[row]), gap)
+        ]
+    )
     return xs, ys
 
 
@@ -444,7 +595,9 @@ class StepTrace:
     c: np.ndarray
 
 
-def trace_steps(model: LSTMRNN, seq: np.ndarray, state: tuple | None = None) -> StepTrace:
+def trace_steps(
+    model: LSTMRNN, seq: np.ndarray, state: tuple | None = None
+) -> StepTrace:
     """Run ``model`` on one sequence ``seq`` (time_steps, 1), one LSTM step at a time,
     from ``state`` (h, c), each (cell_size,), or zeros; the same numbers as
     ``model(seq[None], state)`` with every step's state kept.
@@ -455,7 +608,9 @@ def trace_steps(model: LSTMRNN, seq: np.ndarray, state: tuple | None = None) -> 
     if state is None:
         h = c = np.zeros((1, units), np.float32)
     else:
-        h, c = (np.asarray(part, np.float32).reshape(1, units) for part in state)
+        h, c = (
+            np.asarray(part, np.float32).reshape(1, units) for part in state
+        )
     hs, cs, outs = [], [], []
     for t in range(x.shape[1]):
         out, (h, c) = model.lstm.cell(x[:, t], [h, c])
@@ -477,22 +632,36 @@ class TimeStepViewer(_Displayable):
 
     Used in the chapter "The LSTMRNN"."""
 
-    def __init__(self, model_or_trainer: LSTMRNN | Trainer, batch: Batch, row: int = 0,
-                 state: tuple | None = None, step: int | None = None) -> None:
+    def __init__(
+        self,
+        model_or_trainer: LSTMRNN | Trainer,
+        batch: Batch,
+        row: int = 0,
+        state: tuple | None = None,
+        step: int | None = None,
+    ) -> None:
         model = getattr(model_or_trainer, "model", model_or_trainer)
         self.batch, self.row = batch, row
         if state is not None:
-            state = tuple(np.asarray(part)[row] if np.ndim(part) == 2 else part
-                          for part in state)
+            state = tuple(
+                np.asarray(part)[row] if np.ndim(part) == 2 else part
+                for part in state
+            )
         self.trace = trace_steps(model, batch.seq[row], state)
         steps = len(self.trace.pred)
-        self.slider = widgets.IntSlider(value=steps - 1 if step is None else step, min=0,
-                                        max=steps - 1, description="time step")
+        self.slider = widgets.IntSlider(
+            value=steps - 1 if step is None else step,
+            min=0,
+            max=steps - 1,
+            description="time step",
+        )
         self.slider.observe(lambda _: self.redraw(), names="value")
         self.info = widgets.HTML()
         self.fig, self.parts = _time_step_figure(batch, row, self.trace)
         plt.close(self.fig)
-        self.renderer = PngRenderer(self.fig, self.parts.moving(), on_top=[self.parts.legend])
+        self.renderer = PngRenderer(
+            self.fig, self.parts.moving(), on_top=[self.parts.legend]
+        )
         self.out = widgets.Output()
         self.widget = widgets.VBox([self.slider, self.info, self.out])
         self.redraw()
@@ -504,11 +673,20 @@ class TimeStepViewer(_Displayable):
         """Show the window up to the slider's time step."""
         t = self.slider.value
         self.parts.show(self.trace, t)
-        seq, res = np.ravel(self.batch.seq[self.row]), np.ravel(self.batch.res[self.row])
-        self.info.value = (f"<b>time step {t}</b>: x = {self.batch.xs[self.row, t]:.3f}, "
-                           f"input sin x = {_signed(seq[t])}, target cos x = {_signed(res[t])}, "
-                           f"prediction = {_signed(self.trace.pred[t])}")
-        show_png(self.out, self.renderer.png(), "TimeStepViewer: one window, step by step")
+        seq, res = (
+            np.ravel(self.batch.seq[self.row]),
+            np.ravel(self.batch.res[self.row]),
+        )
+        self.info.value = (
+            f"<b>time step {t}</b>: x = {self.batch.xs[self.row, t]:.3f}, "
+            f"input sin x = {_signed(seq[t])}, target cos x = {_signed(res[t])}, "
+            f"prediction = {_signed(self.trace.pred[t])}"
+        )
+        show_png(
+            self.out,
+            self.renderer.png(),
+            "TimeStepViewer: one window, step by step",
+        )
 
 
 def _signed(value: float) -> str:
@@ -532,34 +710,59 @@ class _TimeStepParts:
         self.pred.set_data(np.arange(t + 1), trace.pred[: t + 1])
         for image, values in zip(self.images, (trace.h, trace.c), strict=True):
             later = np.arange(len(values)) > t
-            image.set_data(np.ma.masked_array(values.T, np.broadcast_to(later, values.T.shape)))
+            image.set_data(
+                np.ma.masked_array(
+                    values.T, np.broadcast_to(later, values.T.shape)
+                )
+            )
         for marker in self.markers:
             marker.set_xdata([t, t])
 
 
-def _time_step_figure(batch: Batch, row: int, trace: StepTrace) -> tuple[Figure, _TimeStepParts]:
-    fig, (ax, ax_h, ax_c) = plt.subplots(3, 1, sharex=True, figsize=(8, 5.4),
-                                         gridspec_kw={"height_ratios": [2, 1, 1]},
-                                         layout="constrained")
+def _time_step_figure(
+    batch: Batch, row: int, trace: StepTrace
+) -> tuple[Figure, _TimeStepParts]:
+    fig, (ax, ax_h, ax_c) = plt.subplots(
+        3,
+        1,
+        sharex=True,
+        figsize=(8, 5.4),
+        gridspec_kw={"height_ratios": [2, 1, 1]},
+        layout="constrained",
+    )
     steps = np.arange(len(trace.pred))
     ax.plot(steps, np.ravel(batch.seq[row]), **INPUT)
     ax.plot(steps, np.ravel(batch.res[row]), **TARGET)
     (pred,) = ax.plot([], [], **PREDICTION)
-    ax.set(ylabel="value", ylim=(-1.6, 1.6), title=f"row {row}: x from "
-           f"{batch.xs[row, 0]:.2f} to {batch.xs[row, -1]:.2f}")
+    ax.set(
+        ylabel="value",
+        ylim=(-1.6, 1.6),
+        title=f"row {row}: x from "
+        f"{batch.xs[row, 0]:.2f} to {batch.xs[row, -1]:.2f}",
+    )
     legend = ax.legend(loc="lower left", fontsize=8, ncols=3)
     images = []
-    for axis, values, name in ((ax_h, trace.h, "h (hidden state)"),
-                               (ax_c, trace.c, "c (cell state)")):
+    for axis, values, name in (
+        (ax_h, trace.h, "h (hidden state)"),
+        (ax_c, trace.c, "c (cell state)"),
+    ):
         limit = max(float(np.abs(values).max()), 1e-6)
-        image = axis.imshow(values.T, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
-                            interpolation="nearest",
-                            extent=(-0.5, len(steps) - 0.5, values.shape[1] - 0.5, -0.5))
+        image = axis.imshow(
+            values.T,
+            aspect="auto",
+            cmap="RdBu_r",
+            vmin=-limit,
+            vmax=limit,
+            interpolation="nearest",
+            extent=(-0.5, len(steps) - 0.5, values.shape[1] - 0.5, -0.5),
+        )
         axis.set_ylabel(f"{name.split()[0]}: unit")
         fig.colorbar(image, ax=axis, label=name, pad=0.01)
         images.append(image)
     ax_c.set_xlabel("time step")
     ax_c.xaxis.set_major_locator(MaxNLocator(integer=True))
-    markers = tuple(axis.axvline(0, color="0.2", linewidth=1, linestyle=":")
-                    for axis in (ax, ax_h, ax_c))
+    markers = tuple(
+        axis.axvline(0, color="0.2", linewidth=1, linestyle=":")
+        for axis in (ax, ax_h, ax_c)
+    )
     return fig, _TimeStepParts(pred, tuple(images), markers, legend)

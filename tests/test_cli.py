@@ -6,8 +6,12 @@ import pytest
 
 
 def sincos(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "sincos", *args], capture_output=True,
-                          text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "sincos", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
 
 
 def cost_lines(stdout):
@@ -38,25 +42,51 @@ def test_train_is_identical_run_to_run(default_run):
 
 
 def test_flags_change_the_run(default_run):
-    run = sincos("train", "--iterations", "30", "--print-every", "10", "--seed", "2",
-                 "--stateless")
+    run = sincos(
+        "train",
+        "--iterations",
+        "30",
+        "--print-every",
+        "10",
+        "--seed",
+        "2",
+        "--stateless",
+    )
     assert run.returncode == 0, run.stderr
     assert len(cost_lines(run.stdout)) == 3
     assert "stateless" in run.stdout.splitlines()[-1]
     assert cost_lines(run.stdout)[0] != cost_lines(default_run.stdout)[0]
 
 
-@pytest.mark.parametrize("args, reason", [
-    (["train", "--iterations", "0"], "--iterations: expected a positive integer, got '0'"),
-    (["train", "--iterations", "ten"], "expected a positive integer, got 'ten'"),
-    (["train", "--seed", "-1"], "expected a non-negative integer, got '-1'"),
-    (["train", "--learning-rate", "-0.1"], "learning_rate must be a finite positive number"),
-    (["train", "--cell-size", "0"], "expected a positive integer, got '0'"),
-    (["train", "--plot", "out.jpg"], "--plot needs a .png file name"),
-    (["train", "--load", "/nonexistent/file.npz"], "--load: no such file"),
-    (["train", "--bogus"], "unrecognized arguments: --bogus"),
-    ([], "the following arguments are required: command"),
-])
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (
+            ["train", "--iterations", "0"],
+            "--iterations: expected a positive integer, got '0'",
+        ),
+        (
+            ["train", "--iterations", "ten"],
+            "expected a positive integer, got 'ten'",
+        ),
+        (
+            ["train", "--seed", "-1"],
+            "expected a non-negative integer, got '-1'",
+        ),
+        (
+            ["train", "--learning-rate", "-0.1"],
+            "learning_rate must be a finite positive number",
+        ),
+        (
+            ["train", "--cell-size", "0"],
+            "expected a positive integer, got '0'",
+        ),
+        (["train", "--plot", "out.jpg"], "--plot needs a .png file name"),
+        (["train", "--load", "/nonexistent/file.npz"], "--load: no such file"),
+        (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        ([], "the following arguments are required: command"),
+    ],
+)
 def test_bad_arguments_exit_2_with_one_line(args, reason):
     run = sincos(*args)
     assert run.returncode == 2
@@ -67,47 +97,86 @@ def test_bad_arguments_exit_2_with_one_line(args, reason):
 def test_unwritable_path_is_reported_without_traceback(tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir()
-    for args in (["--plot", "/nonexistent/dir/fit.png"], ["--save", "/nonexistent/t.npz"]):
+    for args in (
+        ["--plot", "/nonexistent/dir/fit.png"],
+        ["--save", "/nonexistent/t.npz"],
+    ):
         run = sincos("train", "--iterations", "1", *args)
         assert run.returncode == 2 and "cannot write" in run.stderr
         assert "Traceback" not in run.stderr
-    run = sincos("train", "--iterations", "1", "--tensorboard", "/proc/forbidden")
+    run = sincos(
+        "train", "--iterations", "1", "--tensorboard", "/proc/forbidden"
+    )
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("sincos: error:")
 
 
 def test_plot_save_and_load(tmp_path):
-    run = sincos("train", "--iterations", "40", "--plot", "fit.png", "--save", "t.npz",
-                 cwd=tmp_path)
+    run = sincos(
+        "train",
+        "--iterations",
+        "40",
+        "--plot",
+        "fit.png",
+        "--save",
+        "t.npz",
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "fit.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    resumed = sincos("train", "--iterations", "40", "--load", "t.npz", cwd=tmp_path)
+    resumed = sincos(
+        "train", "--iterations", "40", "--load", "t.npz", cwd=tmp_path
+    )
     whole = sincos("train", "--iterations", "80", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert cost_lines(resumed.stdout) == cost_lines(whole.stdout)[2:]
 
 
 def test_tensorboard_logs_cost_and_graph(tmp_path):
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.backend.event_processing.event_accumulator import (
+        EventAccumulator,
+    )
     from tensorboard.util.tensor_util import make_ndarray
 
-    run = sincos("train", "--iterations", "40", "--tensorboard", str(tmp_path / "tb"))
+    run = sincos(
+        "train", "--iterations", "40", "--tensorboard", str(tmp_path / "tb")
+    )
     assert run.returncode == 0, run.stderr
-    events = EventAccumulator(str(tmp_path / "tb"), size_guidance={"tensors": 0})
+    events = EventAccumulator(
+        str(tmp_path / "tb"), size_guidance={"tensors": 0}
+    )
     events.Reload()
     steps = [e.step for e in events.Tensors("cost")]
     assert steps == [0, 20]
-    logged = [float(make_ndarray(e.tensor_proto)) for e in events.Tensors("cost")]
+    logged = [
+        float(make_ndarray(e.tensor_proto)) for e in events.Tensors("cost")
+    ]
     printed = [float(line.split()[1]) for line in cost_lines(run.stdout)]
     np.testing.assert_allclose(logged, printed, atol=1e-4)
     names = {node.name.split("/")[0] for node in events.Graph().node}
-    for scope in ("inputs", "in_hidden", "LSTM_cell", "out_hidden", "cost", "train"):
-        assert any(scope in name for name in names), (scope, sorted(names)[:20])
+    for scope in (
+        "inputs",
+        "in_hidden",
+        "LSTM_cell",
+        "out_hidden",
+        "cost",
+        "train",
+    ):
+        assert any(scope in name for name in names), (
+            scope,
+            sorted(names)[:20],
+        )
 
 
 def test_load_refuses_hyperparameter_flags(tmp_path):
-    assert sincos("train", "--iterations", "1", "--save", "t.npz", cwd=tmp_path).returncode == 0
+    assert (
+        sincos(
+            "train", "--iterations", "1", "--save", "t.npz", cwd=tmp_path
+        ).returncode
+        == 0
+    )
     run = sincos("train", "--load", "t.npz", "--cell-size", "4", cwd=tmp_path)
     assert run.returncode == 2
-    assert run.stderr.strip().endswith("--load continues with the saved hyperparameters; "
-                                       "drop --cell-size")
+    assert run.stderr.strip().endswith(
+        "--load continues with the saved hyperparameters; drop --cell-size"
+    )

@@ -8,8 +8,15 @@ from sincos import Hyperparams
 
 def test_defaults_are_the_tutorials():
     hp = Hyperparams()
-    assert (hp.time_steps, hp.batch_size, hp.input_size, hp.output_size, hp.cell_size,
-            hp.learning_rate, hp.batch_start) == (20, 50, 1, 1, 10, 0.006, 0)
+    assert (
+        hp.time_steps,
+        hp.batch_size,
+        hp.input_size,
+        hp.output_size,
+        hp.cell_size,
+        hp.learning_rate,
+        hp.batch_start,
+    ) == (20, 50, 1, 1, 10, 0.006, 0)
 
 
 def test_is_frozen_and_replace_returns_a_validated_copy():
@@ -18,7 +25,9 @@ def test_is_frozen_and_replace_returns_a_validated_copy():
         hp.cell_size = 3  # type: ignore[misc]
     assert hp.replace(cell_size=32).cell_size == 32
     assert hp.cell_size == 10
-    with pytest.raises(ValueError, match="cell_size must be a positive integer, got 0"):
+    with pytest.raises(
+        ValueError, match="cell_size must be a positive integer, got 0"
+    ):
         hp.replace(cell_size=0)
 
 
@@ -30,7 +39,9 @@ def test_replace_rejects_unknown_fields_by_name():
 @pytest.mark.parametrize("field", ["time_steps", "batch_size", "cell_size"])
 @pytest.mark.parametrize("value", [0, -3, 2.0, 2.5, True, "10", None])
 def test_sizes_must_be_positive_integers(field, value):
-    with pytest.raises(ValueError, match=f"^{field} must be a positive integer, got "):
+    with pytest.raises(
+        ValueError, match=f"^{field} must be a positive integer, got "
+    ):
         Hyperparams(**{field: value})
 
 
@@ -39,9 +50,13 @@ def test_numpy_integers_are_accepted_as_plain_ints():
     assert hp.cell_size == 12 and type(hp.cell_size) is int
 
 
-@pytest.mark.parametrize("value", [0, -0.1, math.nan, math.inf, True, "0.01", None])
+@pytest.mark.parametrize(
+    "value", [0, -0.1, math.nan, math.inf, True, "0.01", None]
+)
 def test_learning_rate_must_be_finite_and_positive(value):
-    with pytest.raises(ValueError, match=r"^learning_rate must be a finite positive number"):
+    with pytest.raises(
+        ValueError, match=r"^learning_rate must be a finite positive number"
+    ):
         Hyperparams(learning_rate=value)
 
 
@@ -51,12 +66,16 @@ def test_integer_learning_rate_becomes_float():
 
 @pytest.mark.parametrize("field", ["batch_start", "seed"])
 def test_start_and_seed_must_be_non_negative(field):
-    with pytest.raises(ValueError, match=f"^{field} must be a non-negative integer, got -1"):
+    with pytest.raises(
+        ValueError, match=f"^{field} must be a non-negative integer, got -1"
+    ):
         Hyperparams(**{field: -1})
     assert getattr(Hyperparams(**{field: 0}), field) == 0
 
 
 @pytest.mark.parametrize("field", ["input_size", "output_size"])
 def test_feature_sizes_must_match_the_data(field):
-    with pytest.raises(ValueError, match=f"^{field} must be 1: the data has one .*got 2"):
+    with pytest.raises(
+        ValueError, match=f"^{field} must be 1: the data has one .*got 2"
+    ):
         Hyperparams(**{field: 2})

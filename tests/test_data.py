@@ -6,7 +6,9 @@ from sincos import Hyperparams, SinCosBatches, make_batch
 
 def tutorial_get_batch(start, steps=20, batch=50):
     """The original get_batch, written out for comparison."""
-    xs = np.arange(start, start + steps * batch).reshape((batch, steps)) / (10 * np.pi)
+    xs = np.arange(start, start + steps * batch).reshape((batch, steps)) / (
+        10 * np.pi
+    )
     return np.sin(xs)[:, :, np.newaxis], np.cos(xs)[:, :, np.newaxis], xs
 
 
@@ -33,7 +35,9 @@ def test_rows_continue_across_batches():
     first, second = next(batches), next(batches)
     step = 1 / (10 * np.pi)
     # row i of the next batch starts one x step after row i of this one ends
-    np.testing.assert_allclose(second.xs[:, 0], first.xs[:, -1] + step, rtol=1e-12)
+    np.testing.assert_allclose(
+        second.xs[:, 0], first.xs[:, -1] + step, rtol=1e-12
+    )
     whole = np.concatenate([first.xs, second.xs], axis=1)
     np.testing.assert_allclose(np.diff(whole, axis=1), step, rtol=1e-9)
 

@@ -62,7 +62,9 @@ def test_iterations_for_equal_samples_is_exact(time_steps):
 
 
 def test_iterations_for_rejects_samples_that_do_not_divide():
-    with pytest.raises(ValueError, match="not a positive multiple of time_steps x batch_size"):
+    with pytest.raises(
+        ValueError, match="not a positive multiple of time_steps x batch_size"
+    ):
         iterations_for(1001, Hyperparams())
     with pytest.raises(ValueError, match="samples=0"):
         iterations_for(0, Hyperparams())
@@ -77,7 +79,9 @@ def test_runs_train_each_configuration_once_with_the_costs_of_one_run():
     assert first.iteration == 12
     assert runs.seconds_per_iteration(SMALL, 12) > 0
     plain = Trainer(SMALL)
-    assert plain.run(12) == first.history  # timing in two calls changes nothing
+    assert (
+        plain.run(12) == first.history
+    )  # timing in two calls changes nothing
 
 
 def test_runs_need_two_iterations_to_time_one():
@@ -92,7 +96,9 @@ def test_compare_state_trains_both_ways_per_seed():
     assert [t.stateful for t in result.trainers[False]] == [False, False]
     assert [t.hp.seed for t in result.trainers[False]] == [1, 2]
     assert result.final(True).high == result.carried[:, -1].max()
-    assert result.tail(False, last=3).mean == pytest.approx(result.reset[:, -3:].mean())
+    assert result.tail(False, last=3).mean == pytest.approx(
+        result.reset[:, -3:].mean()
+    )
 
 
 def test_carrying_the_state_lowers_the_cost(tutorial_runs):
@@ -122,7 +128,9 @@ def test_evaluation_leaves_the_trainer_where_it_was(tutorial_runs):
     np.testing.assert_array_equal(trainer.state[0].numpy(), h)
 
 
-def test_rollout_predicts_the_batches_after_training_like_the_keras_model(tutorial_runs):
+def test_rollout_predicts_the_batches_after_training_like_the_keras_model(
+    tutorial_runs,
+):
     trainer = tutorial_runs.trainers[True][0]
     batches, preds = rollout(trainer, 2, carry=True)
     assert batches[0].xs[0, 0] == trainer.batches.start / (10 * np.pi)
@@ -132,7 +140,9 @@ def test_rollout_predicts_the_batches_after_training_like_the_keras_model(tutori
     np.testing.assert_allclose(preds[0], first, atol=1e-5)
     np.testing.assert_allclose(preds[1], second, atol=1e-5)
     _, from_zeros = rollout(trainer, 2, carry=False)
-    np.testing.assert_allclose(from_zeros[1], trainer.predict(batches[1].seq)[0], atol=1e-5)
+    np.testing.assert_allclose(
+        from_zeros[1], trainer.predict(batches[1].seq)[0], atol=1e-5
+    )
 
 
 def test_window_mse_needs_whole_windows(tutorial_runs):
@@ -140,7 +150,8 @@ def test_window_mse_needs_whole_windows(tutorial_runs):
     with pytest.raises(ValueError, match="multiple of time_steps=20, got 30"):
         window_mse(trainer, 30)
     assert window_mse(trainer, 40) == pytest.approx(
-        error_by_position(trainer, 2, carry=True).mean(), rel=1e-5)
+        error_by_position(trainer, 2, carry=True).mean(), rel=1e-5
+    )
 
 
 def test_ambiguous_rows_share_a_sin_but_not_the_sign_of_cos():
@@ -168,14 +179,32 @@ def test_window_sweep_sees_equal_samples_at_every_window():
 
 def test_sweep_shares_runs_and_checks_its_arguments():
     runs = Runs()
-    reset = sweep("cell_size", (4,), (1,), hp=SMALL, iterations=4, stateful=False,
-                  eval_steps=10, runs=runs)
+    reset = sweep(
+        "cell_size",
+        (4,),
+        (1,),
+        hp=SMALL,
+        iterations=4,
+        stateful=False,
+        eval_steps=10,
+        runs=runs,
+    )
     assert not reset[0].stateful and len(runs) == 1
-    again = sweep("cell_size", (4,), (1,), hp=SMALL, iterations=4, stateful=False,
-                  eval_steps=10, runs=runs)
+    again = sweep(
+        "cell_size",
+        (4,),
+        (1,),
+        hp=SMALL,
+        iterations=4,
+        stateful=False,
+        eval_steps=10,
+        runs=runs,
+    )
     np.testing.assert_array_equal(again[0].costs, reset[0].costs)
     assert len(runs) == 1
-    with pytest.raises(ValueError, match="exactly one of iterations and samples"):
+    with pytest.raises(
+        ValueError, match="exactly one of iterations and samples"
+    ):
         sweep("cell_size", (4,), (1,), hp=SMALL)
     with pytest.raises(ValueError, match="unknown hyperparameter 'cells'"):
         sweep("cells", (4,), (1,), hp=SMALL, iterations=4)
@@ -183,16 +212,28 @@ def test_sweep_shares_runs_and_checks_its_arguments():
 
 def test_experiment_figures_draw_from_results(tutorial_runs):
     result = tutorial_runs
-    ax = plotting.plot_cost_groups({"carried": result.carried, "reset": result.reset})
+    ax = plotting.plot_cost_groups(
+        {"carried": result.carried, "reset": result.reset}
+    )
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "iteration"
-    ax = plotting.plot_error_by_position({"carried": np.full(20, 0.01)}, floor=0.5)
+    ax = plotting.plot_error_by_position(
+        {"carried": np.full(20, 0.01)}, floor=0.5
+    )
     assert ax.get_xlabel().startswith("position")
     batch = make_batch(0, 20, 50)
     rows = list(ambiguous_rows(batch))
-    fig = plotting.plot_two_starts(batch.xs[rows], batch.seq[rows], batch.res[rows],
-                                   batch.res[rows], np.zeros((2, 20)))
+    fig = plotting.plot_two_starts(
+        batch.xs[rows],
+        batch.seq[rows],
+        batch.res[rows],
+        batch.res[rows],
+        np.zeros((2, 20)),
+    )
     assert len(fig.axes) == 2
-    fig = plotting.plot_window_sweep((5, 10), {"carried": [np.ones(2), np.ones(2)]},
-                                     [1e-3, 2e-3], [8, 4])
-    assert [ax.get_xlabel() for ax in fig.axes] == ["time_steps (window length)"] * 3
+    fig = plotting.plot_window_sweep(
+        (5, 10), {"carried": [np.ones(2), np.ones(2)]}, [1e-3, 2e-3], [8, 4]
+    )
+    assert [ax.get_xlabel() for ax in fig.axes] == [
+        "time_steps (window length)"
+    ] * 3
     plt.close("all")

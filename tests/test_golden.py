@@ -1,6 +1,6 @@
 """The port against the original: TF1's numbers, replayed by this project.
 
-``tests/data/tf1_reference.npz`` was written by ``scripts/tf1_reference.py``: the
+``sincos/tf1_reference.npz`` was written by ``scripts/tf1_reference.py``: the
 tutorial's TF1 graph (``BasicLSTMCell``, ``dynamic_rnn``, ``AdamOptimizer``) run
 for 200 iterations with the LSTM state fed back. It holds the initial weights in
 TF1's layout and the 200 costs. Started from the same weights, ``Trainer`` must
@@ -9,29 +9,23 @@ produce the same 200 costs; and the mapping must matter, so that a wrong one fai
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from sincos import LSTMRNN, Hyperparams, Trainer, make_batch, seed_cost
-from sincos.model import from_tf1_weights
+from sincos import LSTMRNN, Hyperparams, Trainer, compute_cost, make_batch
+from sincos.fast import weight_variables
+from sincos.tf1 import TF1_WEIGHTS, from_tf1_weights, load_reference
 
-REFERENCE = Path(__file__).parent / "data" / "tf1_reference.npz"
 RTOL = 2e-3  # over 200 iterations of Adam; the first cost is checked to 1e-5
 
 
 @pytest.fixture(scope="module")
 def reference():
-    with np.load(REFERENCE, allow_pickle=False) as data:
-        ref = {k: data[k] for k in data.files}
-    ref["meta"] = json.loads(str(ref["meta"]))
-    return ref
+    return load_reference()
 
 
 def tf1_weights(ref):
-    return [ref[k] for k in ("w_in", "b_in", "lstm_kernel", "lstm_bias", "w_out", "b_out")]
+    return [ref[k] for k in TF1_WEIGHTS]
 
 
 def replay(ref, **mapping) -> np.ndarray:
@@ -53,9 +47,14 @@ def replayed(reference):
 def test_reference_file_is_what_the_tests_expect(reference):
     hp = Hyperparams()
     assert reference["meta"]["hyperparams"] == hp.as_dict()
-    assert reference["lstm_kernel"].shape == (2 * hp.cell_size, 4 * hp.cell_size)
-    assert reference["costs"].shape == (200,) and reference["costs"].dtype == np.float64
-    assert REFERENCE.stat().st_size < 16_000
+    assert reference["lstm_kernel"].shape == (
+        2 * hp.cell_size,
+        4 * hp.cell_size,
+    )
+    assert (
+        reference["costs"].shape == (200,)
+        and reference["costs"].dtype == np.float64
+    )
 
 
 def test_first_cost_from_keras_model_matches_tf1(reference):
@@ -63,12 +62,15 @@ def test_first_cost_from_keras_model_matches_tf1(reference):
     # the first batch from the zero state, before any update.
     hp = Hyperparams(**reference["meta"]["hyperparams"])
     model = LSTMRNN(hp)
-    for var, value in zip(model.weight_variables(), from_tf1_weights(*tf1_weights(reference)),
-                          strict=True):
+    for var, value in zip(
+        weight_variables(model),
+        from_tf1_weights(*tf1_weights(reference)),
+        strict=True,
+    ):
         var.assign(value)
     batch = make_batch(hp.batch_start, hp.time_steps, hp.batch_size)
     pred, _ = model(batch.seq)
-    cost = float(seed_cost(pred, batch.res, hp.batch_size))
+    cost = float(compute_cost(pred, batch.res))
     assert cost == pytest.approx(reference["costs"][0], rel=1e-5)
 
 
@@ -78,11 +80,20 @@ def test_trainer_reproduces_all_200_tf1_costs(reference, replayed):
     np.testing.assert_allclose(replayed, reference["costs"], rtol=RTOL)
 
 
-@pytest.mark.parametrize("wrong", [
-    pytest.param({"gate_order": (0, 1, 2, 3)}, id="tf1-gate-order-unmapped"),
-    pytest.param({"gate_order": (0, 2, 3, 1)}, id="output-and-candidate-swapped"),
-    pytest.param({"forget_bias": 0.0}, id="forget-bias-dropped"),
-])
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        pytest.param(
+            {"gate_order": (0, 1, 2, 3)}, id="tf1-gate-order-unmapped"
+        ),
+        pytest.param(
+            {"gate_order": (0, 2, 3, 1)}, id="output-and-candidate-swapped"
+        ),
+        pytest.param({"forget_bias": 0.0}, id="forget-bias-dropped"),
+    ],
+)
 def test_a_wrong_mapping_does_not_match(reference, wrong):
     error = max_relative_error(replay(reference, **wrong), reference["costs"])
-    assert error > 1e-1, f"a wrong mapping {wrong} still matched TF1 to {error:.2e}"
+    assert error > 1e-1, (
+        f"a wrong mapping {wrong} still matched TF1 to {error:.2e}"
+    )

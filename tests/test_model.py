@@ -1,8 +1,14 @@
 import numpy as np
 import pytest
 
-from sincos import LSTMRNN, Hyperparams
-from sincos.model import fused_forward, gate_permutation, lstm_init_limit, numpy_weights, tf
+from sincos import LSTMRNN, Hyperparams, compute_cost
+from sincos.fast import (
+    fused_forward,
+    gate_permutation,
+    numpy_weights,
+    weight_variables,
+)
+from sincos.model import lstm_init_limit, tf
 
 
 def sigmoid(x):
@@ -12,7 +18,9 @@ def sigmoid(x):
 def numpy_lstmrnn(weights, seq, h, c):
     """The network written out in numpy: Dense per step, the LSTM recurrence with
     Keras's gate order i, f, c, o, Dense per step."""
-    w_in, b_in, kernel, recurrent, bias, w_out, b_out = (w.astype(np.float64) for w in weights)
+    w_in, b_in, kernel, recurrent, bias, w_out, b_out = (
+        w.astype(np.float64) for w in weights
+    )
     x = seq.astype(np.float64) @ w_in + b_in
     outputs = []
     for t in range(seq.shape[1]):
@@ -29,7 +37,9 @@ def random_case():
     rng = np.random.default_rng(0)
     hp = Hyperparams(time_steps=9, batch_size=4, cell_size=6, seed=3)
     model = LSTMRNN(hp)
-    for w in model.weight_variables():  # move away from the special initial values
+    for w in weight_variables(
+        model
+    ):  # move away from the special initial values
         w.assign(w + rng.normal(scale=0.3, size=w.shape).astype(np.float32))
     seq = rng.normal(size=(4, 9, 1)).astype(np.float32)
     h = rng.normal(size=(4, 6)).astype(np.float32)
@@ -49,7 +59,9 @@ def test_model_matches_a_numpy_forward_pass(random_case):
 def test_fused_forward_computes_the_models_function(random_case):
     model, seq, h, c = random_case
     pred, (h_out, c_out) = model(seq, (h, c))
-    fused, (fused_h, fused_c) = fused_forward(model.weight_variables(), tf.constant(seq), h, c)
+    fused, (fused_h, fused_c) = fused_forward(
+        weight_variables(model), tf.constant(seq), h, c
+    )
     np.testing.assert_allclose(fused, pred, atol=1e-5)
     np.testing.assert_allclose(fused_h, h_out, atol=1e-5)
     np.testing.assert_allclose(fused_c, c_out, atol=1e-5)
@@ -58,15 +70,19 @@ def test_fused_forward_computes_the_models_function(random_case):
 def test_fused_forward_has_the_models_gradients(random_case):
     model, seq, h, c = random_case
     target = np.cos(seq)
-    weights = model.weight_variables()
+    weights = weight_variables(model)
     grads = []
-    for forward in (lambda: model(seq, (h, c))[0],
-                    lambda: fused_forward(weights, tf.constant(seq), h, c)[0]):
+    for forward in (
+        lambda: model(seq, (h, c))[0],
+        lambda: fused_forward(weights, tf.constant(seq), h, c)[0],
+    ):
         with tf.GradientTape() as tape:
             loss = tf.reduce_sum(tf.square(forward() - target))
         grads.append(tape.gradient(loss, weights))
     for keras_grad, fused_grad in zip(*grads, strict=True):
-        np.testing.assert_allclose(fused_grad, keras_grad, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(
+            fused_grad, keras_grad, rtol=1e-4, atol=1e-4
+        )
 
 
 def test_state_none_means_zeros(random_case):
@@ -77,7 +93,9 @@ def test_state_none_means_zeros(random_case):
 
 def test_initialisation_follows_the_tutorial():
     hp = Hyperparams(cell_size=40)
-    w_in, b_in, kernel, recurrent, bias, w_out, b_out = numpy_weights(LSTMRNN(hp))
+    w_in, b_in, kernel, recurrent, bias, w_out, b_out = numpy_weights(
+        LSTMRNN(hp)
+    )
     assert abs(w_in.std() - 1) < 0.3 and abs(w_out.std() - 1) < 0.3
     assert np.all(b_in == np.float32(0.1)) and np.all(b_out == np.float32(0.1))
     limit = lstm_init_limit(40)
@@ -98,10 +116,30 @@ def test_seed_fixes_the_weights():
 
 def test_layers_carry_the_original_scope_names_and_parameter_count():
     model = LSTMRNN()
-    assert [layer.name for layer in model.layers] == ["in_hidden", "LSTM_cell", "out_hidden"]
-    assert model.count_params() == (1 * 10 + 10) + (2 * 10 * 40 + 40) + (10 + 1)
+    assert [layer.name for layer in model.layers] == [
+        "in_hidden",
+        "LSTM_cell",
+        "out_hidden",
+    ]
+    assert model.count_params() == (1 * 10 + 10) + (2 * 10 * 40 + 40) + (
+        10 + 1
+    )
 
 
 def test_gate_permutation_moves_blocks_exactly():
-    w = np.repeat(np.arange(4, dtype=np.float32), 3)[np.newaxis]  # blocks i f c o
-    np.testing.assert_array_equal(w @ gate_permutation(3), [[0, 0, 0, 2, 2, 2, 1, 1, 1, 3, 3, 3]])
+    w = np.repeat(np.arange(4, dtype=np.float32), 3)[
+        np.newaxis
+    ]  # blocks i f c o
+    np.testing.assert_array_equal(
+        w @ gate_permutation(3), [[0, 0, 0, 2, 2, 2, 1, 1, 1, 3, 3, 3]]
+    )
+
+
+def test_cost_is_time_steps_times_mse():
+    rng = np.random.default_rng(1)
+    pred, res = rng.normal(size=(2, 50, 20, 1)).astype(np.float32)
+    sse = np.sum((pred.astype(np.float64) - res) ** 2)
+    assert float(compute_cost(pred, res)) == pytest.approx(sse / 50, rel=1e-6)
+    assert float(compute_cost(pred, res)) == pytest.approx(
+        20 * np.mean((pred - res) ** 2), rel=1e-5
+    )

@@ -17,7 +17,9 @@ NOISE = {
     "a traceback": re.compile(r"Traceback \(most recent call last\)"),
     "a Python warning": re.compile(r"\w*Warning: "),
     "a WARNING log line": re.compile(r"\bWARNING\b"),
-    "an absl/C++ log line": re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d", re.MULTILINE),
+    "an absl/C++ log line": re.compile(
+        r"^[IWEF]\d{4} \d\d:\d\d:\d\d", re.MULTILINE
+    ),
     "a TensorFlow log line": re.compile(
         r"tensorflow/core|tensorflow/compiler|cpu_feature_guard|oneDNN|TF_ENABLE_ONEDNN_OPTS"
         r"|\bcuda|cuDNN|cuFFT|cuBLAS|TF-TRT|XLA service|StreamExecutor",
@@ -41,20 +43,30 @@ def problems(notebook: Path) -> list[str]:
             where = f"cell {number}"
             kind = output["output_type"]
             if kind == "error":
-                found.append(f"{where}: error output {output.get('ename')}: {output.get('evalue')}")
+                found.append(
+                    f"{where}: error output {output.get('ename')}: {output.get('evalue')}"
+                )
                 continue
             if kind == "stream":
                 if output.get("name") == "stderr":
-                    found.append(f"{where}: stderr stream: {_text(output['text'])[:120]!r}")
+                    found.append(
+                        f"{where}: stderr stream: {_text(output['text'])[:120]!r}"
+                    )
                 texts = [_text(output.get("text", ""))]
             else:
                 data = output.get("data", {})
-                texts = [DATA_URI.sub("", _text(data[m])) for m in TEXT_MIME if m in data]
+                texts = [
+                    DATA_URI.sub("", _text(data[m]))
+                    for m in TEXT_MIME
+                    if m in data
+                ]
             for text in texts:
                 for what, pattern in NOISE.items():
                     match = pattern.search(text)
                     if match:
-                        line = text[text.rfind("\n", 0, match.start()) + 1 :].split("\n")[0]
+                        line = text[
+                            text.rfind("\n", 0, match.start()) + 1 :
+                        ].split("\n")[0]
                         found.append(f"{where}: {what}: {line[:120]!r}")
     return found
 
@@ -66,4 +78,6 @@ def test_there_are_notebooks() -> None:
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_stored_outputs_are_clean(notebook: Path) -> None:
     found = problems(notebook)
-    assert not found, f"{notebook.name} stores noisy outputs:\n" + "\n".join(found)
+    assert not found, f"{notebook.name} stores noisy outputs:\n" + "\n".join(
+        found
+    )

@@ -9,7 +9,8 @@ import pytest
 
 from sincos import Hyperparams, SinCosBatches
 from sincos.plotting import (
-    BATCH_COLORS,
+    BATCH_K,
+    BATCH_NEXT,
     PREDICTION,
     TARGET,
     plot_batch_continuation,
@@ -58,17 +59,26 @@ def test_continuation_panels_show_consecutive_windows():
     axes = fig.axes
     assert len(axes) == 3
     for i, ax in enumerate(axes):
-        dark, green = (line for line in ax.get_lines() if line.get_marker() == "o")
-        assert same_color(dark.get_color(), BATCH_COLORS[0])
-        assert same_color(green.get_color(), BATCH_COLORS[1])
-        # the green row starts one step after the dark one ends ...
+        dark, green = (
+            line for line in ax.get_lines() if line.get_marker() in "os"
+        )
+        assert same_color(dark.get_color(), BATCH_K["color"])
+        assert same_color(green.get_color(), BATCH_NEXT["color"])
+        # batch k+1's row starts one step after the dark one ends ...
         step = first.xs[0, 1] - first.xs[0, 0]
-        assert green.get_xdata()[0] == pytest.approx(dark.get_xdata()[-1] + step)
-        # ... and lies where the next panel's dark row lies
+        assert green.get_xdata()[0] == pytest.approx(
+            dark.get_xdata()[-1] + step
+        )
+        # ... and lies where the next panel's batch-k row lies
         if i + 1 < len(axes):
-            next_dark = next(line for line in axes[i + 1].get_lines()
-                             if line.get_marker() == "o")
-            np.testing.assert_array_equal(green.get_xdata(), next_dark.get_xdata())
+            next_dark = next(
+                line
+                for line in axes[i + 1].get_lines()
+                if line.get_marker() == "o"
+            )
+            np.testing.assert_array_equal(
+                green.get_xdata(), next_dark.get_xdata()
+            )
     assert axes[-1].get_xlabel() == "x"
 
 

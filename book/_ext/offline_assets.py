@@ -29,7 +29,8 @@ def _missing_assets(srcdir: Path, config: Config) -> list[str]:
     return [
         path
         for path in wanted
-        if _is_local(path) and not any((folder / path).is_file() for folder in folders)
+        if _is_local(path)
+        and not any((folder / path).is_file() for folder in folders)
     ]
 
 
@@ -55,4 +56,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Before Sphinx validates html_static_path (priority 800) and myst-nb reads its
     # config (builder-inited).
     app.connect("config-inited", use_cdn_when_missing, priority=400)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -13,7 +13,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_HTML = ROOT / "_build" / "html"
-BUILD_HINT = "build it first with `make book` (jupyter-book build . -W -n --keep-going)"
+BUILD_HINT = (
+    "build it first with `make book` (jupyter-book build . -W -n --keep-going)"
+)
 
 # Pages Sphinx writes besides those _toc.yml lists.
 EXTRA_PAGES = ["index", "genindex", "search"]
@@ -61,7 +63,9 @@ def missing_build_message() -> str | None:
 
 def launch_chromium(playwright):
     """Debian's Chromium through Playwright; never a downloaded browser."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS
+    )
 
 
 # Resolves once MathJax has typeset the page (at once on pages without math).
@@ -106,7 +110,8 @@ def open_rendered(page, url: str, timeout_ms: int = 20_000) -> str:
     if drawn < views:
         with contextlib.suppress(PlaywrightTimeout):
             page.wait_for_function(
-                f"() => ({COUNT_WIDGET_VIEWS})()[1] >= {views}", timeout=timeout_ms
+                f"() => ({COUNT_WIDGET_VIEWS})()[1] >= {views}",
+                timeout=timeout_ms,
             )
     page.wait_for_timeout(300)  # let late requests (fonts, frame images) start
     return mathjax

@@ -27,10 +27,18 @@ from playwright.sync_api import sync_playwright
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for the PNG files")
-    parser.add_argument("pages", nargs="*", help="docnames (default: every page in _toc.yml)")
-    parser.add_argument("--viewport", action="store_true", help="first screen only")
-    parser.add_argument("--width", type=int, default=1280, help="window width in pixels")
-    parser.add_argument("--height", type=int, default=900, help="window height in pixels")
+    parser.add_argument(
+        "pages", nargs="*", help="docnames (default: every page in _toc.yml)"
+    )
+    parser.add_argument(
+        "--viewport", action="store_true", help="first screen only"
+    )
+    parser.add_argument(
+        "--width", type=int, default=1280, help="window width in pixels"
+    )
+    parser.add_argument(
+        "--height", type=int, default=900, help="window height in pixels"
+    )
     args = parser.parse_args(argv)
 
     message = missing_build_message()
@@ -43,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        page = browser.new_page(
+            viewport={"width": args.width, "height": args.height}
+        )
         for docname in pages:
             number = toc.index(docname) + 1 if docname in toc else 0
             target = args.out / f"{number:02d}_{docname.replace('/', '-')}.png"

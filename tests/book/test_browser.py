@@ -31,11 +31,16 @@ ANIMATION_PAGE = "notebooks/04_training"
 @pytest.fixture(scope="module")
 def browser(build_html: Path):
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("the playwright package is missing: pip install -e '.[test]'", pytrace=False)
+        pytest.fail(
+            "the playwright package is missing: pip install -e '.[test]'",
+            pytrace=False,
+        )
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         yield browser
@@ -67,7 +72,9 @@ class PageLog:
             self.remote_requests.append(request.url)
 
     def on_request_failed(self, request) -> None:
-        if _is_local(request.url):  # remote ones fail on purpose: see open_page
+        if _is_local(
+            request.url
+        ):  # remote ones fail on purpose: see open_page
             self.failed_requests.append(f"{request.url} ({request.failure})")
 
 
@@ -79,7 +86,9 @@ def open_page(browser):
     def _open(docname: str):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         contexts.append(context)
-        context.route("http*://**/*", lambda route: route.abort())  # recorded by on_request
+        context.route(
+            "http*://**/*", lambda route: route.abort()
+        )  # recorded by on_request
         log = PageLog()
         page = context.new_page()
         page.on("console", log.on_console)
@@ -99,23 +108,39 @@ def test_page_renders_offline_without_errors(open_page, docname: str) -> None:
     assert page_path(docname).is_file(), f"{docname}.html was not built"
     page, log, mathjax = open_page(docname)
 
-    assert not log.remote_requests, f"{docname} requested from the network: {log.remote_requests}"
-    assert not log.failed_requests, f"{docname}: local files failed to load: {log.failed_requests}"
-    assert not log.page_errors, f"{docname}: uncaught JavaScript errors: {log.page_errors}"
-    assert not log.console_errors, f"{docname}: console errors: {log.console_errors}"
+    assert not log.remote_requests, (
+        f"{docname} requested from the network: {log.remote_requests}"
+    )
+    assert not log.failed_requests, (
+        f"{docname}: local files failed to load: {log.failed_requests}"
+    )
+    assert not log.page_errors, (
+        f"{docname}: uncaught JavaScript errors: {log.page_errors}"
+    )
+    assert not log.console_errors, (
+        f"{docname}: console errors: {log.console_errors}"
+    )
 
     math = page.locator(".math").count()
     if math:
-        assert mathjax == "typeset", f"{docname} has {math} math elements: {mathjax}"
+        assert mathjax == "typeset", (
+            f"{docname} has {math} math elements: {mathjax}"
+        )
         untypeset = page.evaluate(
             "[...document.querySelectorAll('.math')]"
             ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent)"
         )
-        assert not untypeset, f"{docname}: math MathJax did not typeset: {untypeset}"
-        assert page.locator("mjx-merror").count() == 0, f"{docname}: MathJax reports TeX errors"
+        assert not untypeset, (
+            f"{docname}: math MathJax did not typeset: {untypeset}"
+        )
+        assert page.locator("mjx-merror").count() == 0, (
+            f"{docname}: MathJax reports TeX errors"
+        )
 
     views, drawn = page.evaluate(COUNT_WIDGET_VIEWS)
-    assert drawn == views, f"{docname}: the widget manager drew {drawn} of {views} widgets"
+    assert drawn == views, (
+        f"{docname}: the widget manager drew {drawn} of {views} widgets"
+    )
 
 
 def test_index_opens_the_first_page(browser, build_html: Path) -> None:
@@ -139,7 +164,9 @@ def test_training_animation_plays(open_page) -> None:
     player = f"window['anim{anim_id}']"
     page.wait_for_function(f"() => {player} !== undefined", timeout=5_000)
     frames = page.evaluate(f"{player}.frames.length")
-    assert frames > 1, f"the animation on {ANIMATION_PAGE} has {frames} frame(s)"
+    assert frames > 1, (
+        f"the animation on {ANIMATION_PAGE} has {frames} frame(s)"
+    )
 
     def state() -> tuple[int, str]:
         return page.evaluate(
@@ -157,4 +184,6 @@ def test_training_animation_plays(open_page) -> None:
     animation.locator('button[title="Pause"]').click()
     frame1, image1 = state()
     assert frame1 != frame0, "pressing Play did not move the slider"
-    assert image1 != image0, "pressing Play moved the slider but not the picture"
+    assert image1 != image0, (
+        "pressing Play moved the slider but not the picture"
+    )

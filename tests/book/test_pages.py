@@ -25,12 +25,15 @@ RESOURCE_RELS = {
 }
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 REMOTE_IN_CSS = re.compile(
-    r"@import\s+(url\()?\s*['\"]?\s*(https?:)?//|url\(\s*['\"]?\s*(https?:)?//", re.IGNORECASE
+    r"@import\s+(url\()?\s*['\"]?\s*(https?:)?//|url\(\s*['\"]?\s*(https?:)?//",
+    re.IGNORECASE,
 )
 
 
 def soup(docname: str) -> BeautifulSoup:
-    return BeautifulSoup(page_path(docname).read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(
+        page_path(docname).read_text(encoding="utf-8"), "html.parser"
+    )
 
 
 def short(url: str) -> str:
@@ -39,7 +42,9 @@ def short(url: str) -> str:
 
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_every_toc_page_is_built(build_html: Path, docname: str) -> None:
-    assert page_path(docname).is_file(), f"{docname}.html is missing from {build_html}"
+    assert page_path(docname).is_file(), (
+        f"{docname}.html is missing from {build_html}"
+    )
 
 
 def _alt_is_meaningful(alt: str, src: str) -> bool:
@@ -58,7 +63,9 @@ def _in_captioned_figure(img) -> bool:
 
 
 @pytest.mark.parametrize("docname", PAGES)
-def test_images_have_alt_text_or_a_caption(build_html: Path, docname: str) -> None:
+def test_images_have_alt_text_or_a_caption(
+    build_html: Path, docname: str
+) -> None:
     bad = [
         short(img.get("src") or img.get("id") or str(img))
         for img in soup(docname).find_all("img")
@@ -75,20 +82,26 @@ def test_images_have_alt_text_or_a_caption(build_html: Path, docname: str) -> No
 def _remote_resources(page: BeautifulSoup) -> list[str]:
     """Everything the page would fetch from another machine to render itself."""
     found = []
-    for tag in page.find_all(["script", "img", "iframe", "audio", "video", "source", "embed"]):
+    for tag in page.find_all(
+        ["script", "img", "iframe", "audio", "video", "source", "embed"]
+    ):
         for attr in ("src", "srcset", "data-src"):
             if REMOTE.match(tag.get(attr, "")):
                 found.append(f"<{tag.name} {attr}={short(tag[attr])}>")
     for tag in page.find_all("link", href=True):
         rels = {rel.lower() for rel in tag.get("rel", [])}
         if rels & RESOURCE_RELS and REMOTE.match(tag["href"]):
-            found.append(f"<link rel={' '.join(sorted(rels))} href={short(tag['href'])}>")
+            found.append(
+                f"<link rel={' '.join(sorted(rels))} href={short(tag['href'])}>"
+            )
     for tag in page.find_all("object", data=True):
         if REMOTE.match(tag["data"]):
             found.append(f"<object data={short(tag['data'])}>")
     for tag in page.find_all("style"):
         if REMOTE_IN_CSS.search(tag.get_text()):
-            found.append(f"<style> loading {short(REMOTE_IN_CSS.search(tag.get_text())[0])}")
+            found.append(
+                f"<style> loading {short(REMOTE_IN_CSS.search(tag.get_text())[0])}"
+            )
     for tag in page.find_all(style=True):
         if REMOTE_IN_CSS.search(tag["style"]):
             found.append(f"<{tag.name} style={short(tag['style'])}>")
@@ -96,6 +109,10 @@ def _remote_resources(page: BeautifulSoup) -> list[str]:
 
 
 @pytest.mark.parametrize("docname", PAGES)
-def test_nothing_needed_to_render_comes_from_the_network(build_html: Path, docname: str) -> None:
+def test_nothing_needed_to_render_comes_from_the_network(
+    build_html: Path, docname: str
+) -> None:
     remote = _remote_resources(soup(docname))
-    assert not remote, f"{docname} loads from the network (links are fine, loads are not): {remote}"
+    assert not remote, (
+        f"{docname} loads from the network (links are fine, loads are not): {remote}"
+    )

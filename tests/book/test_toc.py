@@ -7,19 +7,29 @@ SUFFIXES = (".md", ".ipynb")
 
 def test_every_notebook_is_in_the_toc() -> None:
     listed = set(toc_docnames())
-    notebooks = sorted(p.relative_to(ROOT) for p in (ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = sorted(
+        p.relative_to(ROOT) for p in (ROOT / "notebooks").glob("*.ipynb")
+    )
     assert notebooks, "no notebooks in notebooks/"
-    missing = [str(p) for p in notebooks if p.with_suffix("").as_posix() not in listed]
-    assert not missing, f"notebooks not listed in _toc.yml (the book would skip them): {missing}"
+    missing = [
+        str(p) for p in notebooks if p.with_suffix("").as_posix() not in listed
+    ]
+    assert not missing, (
+        f"notebooks not listed in _toc.yml (the book would skip them): {missing}"
+    )
 
 
 def test_every_toc_entry_exists() -> None:
     missing = [
         entry
         for entry in toc_docnames()
-        if not any((ROOT / f"{entry}{suffix}").is_file() for suffix in SUFFIXES)
+        if not any(
+            (ROOT / f"{entry}{suffix}").is_file() for suffix in SUFFIXES
+        )
     ]
-    assert not missing, f"_toc.yml lists documents that do not exist: {missing}"
+    assert not missing, (
+        f"_toc.yml lists documents that do not exist: {missing}"
+    )
 
 
 def test_no_toc_entry_is_listed_twice() -> None:

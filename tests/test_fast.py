@@ -5,23 +5,20 @@ import keras
 import numpy as np
 import pytest
 
-from sincos import Hyperparams, SinCosBatches, Trainer, make_batch, seed_cost
+from sincos import (
+    Hyperparams,
+    SinCosBatches,
+    Trainer,
+    compute_cost,
+    make_batch,
+)
+from sincos.fast import BatchAngles, weight_variables
 from sincos.model import tf
-from sincos.training import BatchAngles
 
 
 @pytest.fixture(scope="module")
 def trainer():
     return Trainer()
-
-
-def test_seed_cost_is_time_steps_times_mse():
-    rng = np.random.default_rng(1)
-    pred, res = rng.normal(size=(2, 50, 20, 1)).astype(np.float32)
-    sse = np.sum((pred.astype(np.float64) - res) ** 2)
-    assert float(seed_cost(pred, res, 50)) == pytest.approx(sse / 50, rel=1e-6)
-    assert float(seed_cost(pred, res, 50)) == pytest.approx(20 * np.mean((pred - res) ** 2),
-                                                            rel=1e-5)
 
 
 def test_step_result_describes_the_iteration(trainer):
@@ -33,20 +30,25 @@ def test_step_result_describes_the_iteration(trainer):
     assert first.pred.shape == (50, 20, 1)
     np.testing.assert_array_equal(second.batch.xs, make_batch(20, 20, 50).xs)
     # the cost is the tutorial's cost of the prediction made before the update
-    assert first.cost == pytest.approx(float(seed_cost(first.pred, first.batch.res, 50)),
-                                       rel=1e-5)
+    assert first.cost == pytest.approx(
+        float(compute_cost(first.pred, first.batch.res)), rel=1e-5
+    )
     assert trainer.last is second
 
 
 def test_reset_restores_weights_optimizer_data_and_state(trainer):
     trainer.reset()
-    before = [w.numpy() for w in trainer.model.weight_variables()]
+    before = [w.numpy() for w in weight_variables(trainer.model)]
     first = trainer.run(30)
     trainer.reset()
-    assert trainer.iteration == 0 and trainer.batches.start == 0 and trainer.last is None
+    assert (
+        trainer.iteration == 0
+        and trainer.batches.start == 0
+        and trainer.last is None
+    )
     assert not np.any(trainer.state[0]) and not np.any(trainer.state[1])
     assert all(not np.any(s.numpy()) for s in trainer.adam.slots())
-    for w, b in zip(trainer.model.weight_variables(), before, strict=True):
+    for w, b in zip(weight_variables(trainer.model), before, strict=True):
         np.testing.assert_array_equal(w.numpy(), b)
     assert trainer.run(30) == first
 
@@ -85,8 +87,12 @@ def test_loop_is_traced_once(trainer):
 def test_in_graph_batches_match_make_batch(start):
     seq, res = BatchAngles(20, 50).batch(tf.constant(start, tf.int64))
     batch = make_batch(start, 20, 50)
-    np.testing.assert_allclose(np.transpose(seq.numpy(), (1, 0, 2)), batch.seq, atol=2e-7)
-    np.testing.assert_allclose(np.transpose(res.numpy(), (1, 0, 2)), batch.res, atol=2e-7)
+    np.testing.assert_allclose(
+        np.transpose(seq.numpy(), (1, 0, 2)), batch.seq, atol=2e-7
+    )
+    np.testing.assert_allclose(
+        np.transpose(res.numpy(), (1, 0, 2)), batch.res, atol=2e-7
+    )
 
 
 def test_stateless_trainer_starts_every_batch_from_zeros():
@@ -94,7 +100,7 @@ def test_stateless_trainer_starts_every_batch_from_zeros():
     stateless = Trainer(hp, stateful=False)
     stateless.run(3)
     batch = stateless.batches.peek()
-    expected = seed_cost(stateless.predict(batch.seq)[0], batch.res, hp.batch_size)
+    expected = compute_cost(stateless.predict(batch.seq)[0], batch.res)
     assert stateless.step().cost == pytest.approx(float(expected), rel=1e-5)
 
 
@@ -119,13 +125,17 @@ def test_the_fused_trainer_follows_the_keras_model_trained_with_keras_adam():
     def keras_step(seq, res, h, c):
         with tf.GradientTape() as tape:
             pred, state = model(seq, (h, c))
-            cost = seed_cost(pred, res, hp.batch_size)
-        optimizer.apply_gradients(zip(tape.gradient(cost, variables), variables, strict=True))
+            cost = compute_cost(pred, res)
+        optimizer.apply_gradients(
+            zip(tape.gradient(cost, variables), variables, strict=True)
+        )
         return cost, state
 
     state = trainer.state
     keras_costs = []
-    for batch in (b for b, _ in zip(SinCosBatches(hp), range(200), strict=False)):
+    for batch in (
+        b for b, _ in zip(SinCosBatches(hp), range(200), strict=False)
+    ):
         cost, state = keras_step(batch.seq, batch.res, *state)
         keras_costs.append(float(cost))
     trainer.reset()  # same initial weights, now through the fused loop
@@ -137,19 +147,26 @@ def test_the_fused_trainer_follows_the_keras_model_trained_with_keras_adam():
 def test_non_finite_cost_stops_with_a_clear_error_and_keeps_the_weights():
     trainer = Trainer(Hyperparams(learning_rate=1e30))
     trainer.run(1)  # the first update is finite but throws the weights far off
-    weights = [w.numpy() for w in trainer.model.weight_variables()]
-    state, start, history = [s.numpy() for s in trainer.state], trainer.batches.start, \
-        list(trainer.history)
-    with pytest.raises(FloatingPointError, match=r"at iteration \d+ with learning_rate=1e\+30"):
+    weights = [w.numpy() for w in weight_variables(trainer.model)]
+    state, start, history = (
+        [s.numpy() for s in trainer.state],
+        trainer.batches.start,
+        list(trainer.history),
+    )
+    with pytest.raises(
+        FloatingPointError, match=r"at iteration \d+ with learning_rate=1e\+30"
+    ):
         trainer.run(50)
     stopped_at = trainer.iteration
     assert stopped_at >= 1 and trainer.history[:1] == history
     assert trainer.batches.start == stopped_at * 20
     # the failed iteration changed nothing: stepping again fails the same way
-    weights_now = [w.numpy() for w in trainer.model.weight_variables()]
-    with pytest.raises(FloatingPointError, match=f"at iteration {stopped_at} "):
+    weights_now = [w.numpy() for w in weight_variables(trainer.model)]
+    with pytest.raises(
+        FloatingPointError, match=f"at iteration {stopped_at} "
+    ):
         trainer.step()
-    for a, b in zip(trainer.model.weight_variables(), weights_now, strict=True):
+    for a, b in zip(weight_variables(trainer.model), weights_now, strict=True):
         np.testing.assert_array_equal(a.numpy(), b)
     assert trainer.iteration == stopped_at
     del weights, state, start
@@ -157,14 +174,23 @@ def test_non_finite_cost_stops_with_a_clear_error_and_keeps_the_weights():
 
 def test_same_seed_gives_identical_costs_in_fresh_processes():
     code = "from sincos import Trainer; print(repr(Trainer().run(60)))"
-    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           check=True).stdout for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1] and len(eval(runs[0])) == 60
 
 
 def test_run_rejects_a_bad_count(trainer):
     for n in (-1, 2.5, True):
-        with pytest.raises(ValueError, match="n must be a non-negative integer"):
+        with pytest.raises(
+            ValueError, match="n must be a non-negative integer"
+        ):
             trainer.run(n)
     assert trainer.run(0) == []
 
@@ -189,7 +215,9 @@ def test_load_reports_missing_and_corrupt_files(tmp_path):
         Trainer.load(tmp_path / "missing.npz")
     garbage = tmp_path / "garbage.npz"
     garbage.write_bytes(b"not a checkpoint")
-    with pytest.raises(ValueError, match="is not a readable sincos checkpoint"):
+    with pytest.raises(
+        ValueError, match="is not a readable sincos checkpoint"
+    ):
         Trainer.load(garbage)
     other = tmp_path / "other.npz"
     np.savez(other, meta=np.array('{"format": "something else"}'))
@@ -216,5 +244,7 @@ def test_load_rejects_a_state_of_the_wrong_shape(tmp_path):
         arrays = {k: data[k] for k in data.files}
     arrays["c"] = arrays["c"][:3]
     np.savez(tmp_path / "bad_state.npz", **arrays)
-    with pytest.raises(ValueError, match="not a complete sincos checkpoint: state shaped"):
+    with pytest.raises(
+        ValueError, match="not a complete sincos checkpoint: state shaped"
+    ):
         Trainer.load(tmp_path / "bad_state.npz")
