@@ -6,10 +6,12 @@ Medians in ms per iteration, the first call of each path reported apart (it
 includes tracing/compiling). Paths:
 - trainer.step(): one iteration per call of the trainer's compiled loop;
 - trainer.run(200): 200 iterations per call of the same loop;
-- eager: the Keras LSTMRNN, a GradientTape and keras.optimizers.Adam, no tf.function;
-- Keras stateful: keras.layers.LSTM(stateful=True) in a Sequential model, train_on_batch.
-Then, in fresh processes: Trainer() to 200 iterations done (import excluded), and
-the whole `python -m sincos train` command.
+- eager: the Keras LSTMRNN, a GradientTape and keras.optimizers.Adam, no
+  tf.function;
+- Keras stateful: keras.layers.LSTM(stateful=True) in a Sequential model,
+  train_on_batch.
+Then, in fresh processes: Trainer() to 200 iterations done (import excluded),
+and the whole `python -m sincos train` command.
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ def keras_stateful_path(repeats: int) -> tuple[float, float]:
 
 
 def fresh_processes(repeats: int) -> tuple[list[float], float]:
-    """Medians of (total, create, trace, run 200) in fresh processes, and of the CLI."""
+    """Medians of (total, create, trace, run 200) in fresh processes, and of
+    the CLI."""
     runs = [
         [
             float(x)
@@ -155,15 +158,17 @@ def main() -> None:
     rows["Keras stateful LSTM, train_on_batch"] = keras_stateful_path(repeats)
     base = rows["trainer.step()"][1]
     print(
-        f"{'path':40s} {'first call ms':>14s} {'median ms':>10s} {'vs step()':>10s}"
+        f"{'path':40s} {'first call ms':>14s} {'median ms':>10s} "
+        f"{'vs step()':>10s}"
     )
     for name, (first, median) in rows.items():
         print(f"{name:40s} {first:14.2f} {median:10.3f} {median / base:9.2f}x")
     first200, cli = fresh_processes(repeats)
     total, create, trace, run = first200
     print(
-        f"fresh process, Trainer() to 200 iterations done: {total:.3f} s = create "
-        f"{create:.3f} + trace {trace:.3f} + run {run:.3f} (medians of {3 * repeats})"
+        f"fresh process, Trainer() to 200 iterations done: {total:.3f} s "
+        f"= create {create:.3f} + trace {trace:.3f} + run {run:.3f} "
+        f"(medians of {3 * repeats})"
     )
     print(
         f"fresh process, `python -m sincos train` whole command: {cli:.2f} s"

@@ -1,4 +1,5 @@
-"""How long a Step click of the training explorer takes, side by side in one run.
+"""How long a Step click of the training explorer takes, side by side in one
+run.
 
     .venv/bin/python benchmarks/widget_step.py [--clicks N]
 
@@ -8,11 +9,12 @@ times, in turn:
 - train only: ``trainer.run(1)``, one iteration of the compiled loop;
 - redraw only: ``explorer.redraw()``, the lines moved and the PNG put into the
   output widget;
-- click total: ``explorer.click_step()``, one iteration, the redraw and the labels.
+- click total: ``explorer.click_step()``, one iteration, the redraw and the
+  labels.
 Medians in ms, wall clock and the process's CPU time (the two differ when other
-programs share the CPU). Then, for comparison, the same figure drawn from scratch
-as ``out.append_display_data(fig)`` would under the inline backend (a full draw
-with its layout, ``bbox_inches="tight"``).
+programs share the CPU). Then, for comparison, the same figure drawn from
+scratch as ``out.append_display_data(fig)`` would under the inline backend (a
+full draw with its layout, ``bbox_inches="tight"``).
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ def count_full_draws(renderer) -> list[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0].replace("\n", " ")
+    )
     parser.add_argument("--clicks", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=30)
     args = parser.parse_args()
@@ -91,7 +95,8 @@ def main() -> None:
         wall, cpu = medians(samples)
         print(f"{name:30s} {wall:8.1f} {cpu:8.1f}")
     print(
-        f"redraws that laid the figure out again: {full_draws[0]} of {2 * args.clicks}"
+        f"redraws that laid the figure out again: {full_draws[0]} "
+        f"of {2 * args.clicks}"
     )
 
 

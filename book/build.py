@@ -1,4 +1,5 @@
-"""Build the book into _build/html, with warnings as errors, and print where it is.
+"""Build the book into _build/html, with warnings as errors, and print where it
+is.
 
     .venv/bin/python book/build.py
 
@@ -18,7 +19,8 @@ INDEX = ROOT / "_build" / "html" / "index.html"
 
 
 def jupyter_book() -> str:
-    """The jupyter-book next to this Python (the venv's), else the one on PATH."""
+    """The jupyter-book next to this Python (the venv's), else the one on
+    PATH."""
     beside = Path(sys.executable).with_name("jupyter-book")
     return (
         str(beside)

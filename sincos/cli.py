@@ -1,4 +1,5 @@
-"""Command line: ``python -m sincos train`` runs the tutorial's training loop."""
+"""Command line: ``python -m sincos train`` runs the tutorial's training
+loop."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train = commands.add_parser(
         "train",
-        help="train like the tutorial: print the cost every 20 of 200 iterations",
+        help="train like the tutorial: print the cost every 20 of 200 "
+        "iterations",
     )
     train.add_argument(
         "--iterations",
@@ -105,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--load",
         metavar="PATH",
-        help="continue from a file written by --save, with its hyperparameters",
+        help="continue from a file written by --save, "
+        "with its hyperparameters",
     )
     train.add_argument(
         "--tensorboard",

@@ -1,6 +1,7 @@
 """Hyperparameters: the tutorial's constants as one validated, immutable value.
 
-Explained in the chapter "Hyperparameters" (notebooks/01_hyperparameters.ipynb).
+Explained in the chapter "Hyperparameters"
+(notebooks/01_hyperparameters.ipynb).
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ _NON_NEGATIVE_INTS = ("batch_start", "seed")
 class Hyperparams:
     """Everything that shapes the data, the network and training.
 
-    The defaults are the tutorial's: ``TIME_STEPS=20, BATCH_SIZE=50, INPUT_SIZE=1,
-    OUTPUT_SIZE=1, CELL_SIZE=10, LR=0.006, BATCH_START=0``; ``seed`` fixes the
-    initial weights. Invalid values raise ``ValueError`` naming the field.
+    The defaults are the tutorial's: ``TIME_STEPS=20, BATCH_SIZE=50,
+    INPUT_SIZE=1, OUTPUT_SIZE=1, CELL_SIZE=10, LR=0.006, BATCH_START=0``;
+    ``seed`` fixes the initial weights. Invalid values raise ``ValueError``
+    naming the field.
     """
 
     time_steps: int = 20  # length of the window that backpropagation sees
@@ -60,14 +62,19 @@ class Hyperparams:
         object.__setattr__(self, "learning_rate", float(lr))
         for name in ("input_size", "output_size"):
             if getattr(self, name) != DATA_FEATURES:
+                feature = (
+                    "input (sin x)"
+                    if name == "input_size"
+                    else "target (cos x)"
+                )
                 raise ValueError(
                     f"{name} must be {DATA_FEATURES}: the data has one "
-                    f"{'input (sin x)' if name == 'input_size' else 'target (cos x)'} "
-                    f"per time step, got {getattr(self, name)!r}"
+                    f"{feature} per time step, got {getattr(self, name)!r}"
                 )
 
     def replace(self, **changes: Any) -> Hyperparams:
-        """A validated copy with some fields changed: ``hp.replace(cell_size=32)``."""
+        """A validated copy with some fields changed:
+        ``hp.replace(cell_size=32)``."""
         fields = {f.name for f in dataclasses.fields(self)}
         unknown = sorted(set(changes) - fields)
         if unknown:

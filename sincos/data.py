@@ -11,13 +11,15 @@ import numpy as np
 
 from .config import Hyperparams
 
-# x advances by 1/(10 pi) per time step: one period of sin is 20 pi^2 ~ 197 steps.
+# x advances by 1/(10 pi) per time step: one period of sin is 20 pi^2
+# ~ 197 steps.
 X_SCALE = 10 * np.pi
 
 
 class Batch(NamedTuple):
     """One batch. ``seq`` (sin) and ``res`` (cos) are float32 of shape
-    (batch_size, time_steps, 1); ``xs`` holds their x values, (batch_size, time_steps)."""
+    (batch_size, time_steps, 1); ``xs`` holds their x values,
+    (batch_size, time_steps)."""
 
     seq: np.ndarray
     res: np.ndarray
@@ -25,8 +27,9 @@ class Batch(NamedTuple):
 
 
 def make_batch(start: int, time_steps: int, batch_size: int) -> Batch:
-    """The batch whose first x index is ``start``: indices ``start ... start + T*B - 1``
-    laid out row by row, so row ``i`` covers ``start + i*T ... start + i*T + T - 1``."""
+    """The batch whose first x index is ``start``: indices
+    ``start ... start + T*B - 1`` laid out row by row, so row ``i`` covers
+    ``start + i*T ... start + i*T + T - 1``."""
     index = np.arange(start, start + time_steps * batch_size).reshape(
         batch_size, time_steps
     )
@@ -39,9 +42,9 @@ def make_batch(start: int, time_steps: int, batch_size: int) -> Batch:
 class SinCosBatches:
     """The tutorial's ``get_batch`` as an iterator, without globals.
 
-    Each batch starts ``time_steps`` indices after the previous one, so row ``i``
-    of the next batch continues row ``i`` of this one: that is what makes carrying
-    the LSTM state from batch to batch meaningful.
+    Each batch starts ``time_steps`` indices after the previous one, so row
+    ``i`` of the next batch continues row ``i`` of this one: that is what makes
+    carrying the LSTM state from batch to batch meaningful.
     """
 
     def __init__(self, hp: Hyperparams | None = None) -> None:

@@ -1,8 +1,9 @@
-"""Experiments beyond the tutorial: carrying the state or not, the length of the
-truncated-backpropagation window, the learning rate and the cell size.
+"""Experiments beyond the tutorial: carrying the state or not, the length of
+the truncated-backpropagation window, the learning rate and the cell size.
 
-The experiments train fresh ``Trainer``s with fixed seeds, so the costs they return
-are the same on every run on the same machine; only the measured times vary.
+The experiments train fresh ``Trainer``s with fixed seeds, so the costs they
+return are the same on every run on the same machine; only the measured times
+vary.
 
 Explained in the chapter "Experiments" (notebooks/06_experiments.ipynb).
 """
@@ -23,8 +24,9 @@ from .model import tf
 
 
 def fmt(value: float, digits: int = 3) -> str:
-    """``value`` rounded to ``digits`` significant digits, never in e-notation for
-    numbers from 1e-4 to 1e6: ``fmt(0.0123456)`` is ``'0.0123'``, ``fmt(1234.5)`` ``'1234'``."""
+    """``value`` rounded to ``digits`` significant digits, never in e-notation
+    for numbers from 1e-4 to 1e6: ``fmt(0.0123456)`` is ``'0.0123'``,
+    ``fmt(1234.5)`` ``'1234'``."""
     value = float(value)
     if not math.isfinite(value):
         return str(value)
@@ -39,8 +41,8 @@ def fmt(value: float, digits: int = 3) -> str:
 
 @dataclass(frozen=True)
 class Spread:
-    """How a few numbers (one per seed) are spread: mean, standard deviation, median,
-    smallest and largest."""
+    """How a few numbers (one per seed) are spread: mean, standard deviation,
+    median, smallest and largest."""
 
     mean: float
     std: float
@@ -73,10 +75,10 @@ class Spread:
 
 
 class Runs:
-    """Trained trainers by hyperparameters, iterations and ``stateful``, each trained
-    once: experiments that share a configuration (the tutorial's, say) share its
-    runs. Also remembers each run's measured seconds per iteration. The trainers
-    are shared, so evaluate them but do not train them further."""
+    """Trained trainers by hyperparameters, iterations and ``stateful``, each
+    trained once: experiments that share a configuration (the tutorial's, say)
+    share its runs. Also remembers each run's measured seconds per iteration.
+    The trainers are shared, so evaluate them but do not train them further."""
 
     def __init__(self) -> None:
         self._done: dict[
@@ -89,14 +91,16 @@ class Runs:
     def trainer(
         self, hp: Hyperparams, iterations: int, stateful: bool = True
     ) -> Trainer:
-        """``hp``'s trainer trained ``iterations`` iterations: trained now, or before."""
+        """``hp``'s trainer trained ``iterations`` iterations: trained now, or
+        before."""
         return self._run(hp, iterations, stateful)[0]
 
     def seconds_per_iteration(
         self, hp: Hyperparams, iterations: int, stateful: bool = True
     ) -> float:
-        """The measured time per iteration of that run, without the first iteration
-        (which traces the compiled loop). Varies from run to run, unlike the costs."""
+        """The measured time per iteration of that run, without the first
+        iteration (which traces the compiled loop). Varies from run to run,
+        unlike the costs."""
         return self._run(hp, iterations, stateful)[1]
 
     def _run(
@@ -111,8 +115,9 @@ class Runs:
 def _timed_run(
     hp: Hyperparams, iterations: int, stateful: bool
 ) -> tuple[Trainer, float]:
-    """A trained trainer and its seconds per iteration after the first. The costs are
-    the same as one ``run(iterations)``: the compiled loop continues exactly."""
+    """A trained trainer and its seconds per iteration after the first. The
+    costs are the same as one ``run(iterations)``: the compiled loop continues
+    exactly."""
     if iterations < 2:
         raise ValueError(f"iterations must be at least 2, got {iterations!r}")
     trainer = Trainer(hp, stateful=stateful)
@@ -122,13 +127,14 @@ def _timed_run(
     return trainer, (time.perf_counter() - started) / (iterations - 1)
 
 
-# -- carried state versus a reset every batch ---------------------------------------
+# -- carried state versus a reset every batch ---------------------------------
 
 
 @dataclass(frozen=True, eq=False)
 class StateComparison:
-    """The costs of runs that carry the state from batch to batch and of runs that
-    start every batch from zeros, one row per seed; and the trained trainers."""
+    """The costs of runs that carry the state from batch to batch and of runs
+    that start every batch from zeros, one row per seed; and the trained
+    trainers."""
 
     seeds: tuple[int, ...]
     carried: np.ndarray  # (len(seeds), iterations)
@@ -145,11 +151,13 @@ class StateComparison:
         return Spread.of(self.costs(carried)[:, -1])
 
     def tail(self, carried: bool, last: int = 20) -> Spread:
-        """The spread over seeds of the mean cost of the ``last`` iterations."""
+        """The spread over seeds of the mean cost of the ``last``
+        iterations."""
         return Spread.of(self.costs(carried)[:, -last:].mean(axis=1))
 
     def tail_ratio(self, last: int = 20) -> float:
-        """How many times higher the reset runs' mean tail cost is than the carried runs'."""
+        """How many times higher the reset runs' mean tail cost is than the
+        carried runs'."""
         return self.tail(False, last).mean / self.tail(True, last).mean
 
 
@@ -159,7 +167,8 @@ def compare_state(
     hp: Hyperparams | None = None,
     runs: Runs | None = None,
 ) -> StateComparison:
-    """Train each seed twice, ``stateful=True`` and ``stateful=False``, for ``iterations``."""
+    """Train each seed twice, ``stateful=True`` and ``stateful=False``, for
+    ``iterations``."""
     hp = hp or Hyperparams()
     runs = Runs() if runs is None else runs
     trainers = {
@@ -174,7 +183,8 @@ def compare_state(
 
 
 def _next_batches(trainer: Trainer, n_batches: int) -> list[Batch]:
-    """The ``n_batches`` batches that would come after training, without advancing it."""
+    """The ``n_batches`` batches that would come after training, without
+    advancing it."""
     hp, start = trainer.hp, trainer.batches.start
     return [
         make_batch(start + k * hp.time_steps, hp.time_steps, hp.batch_size)
@@ -185,10 +195,11 @@ def _next_batches(trainer: Trainer, n_batches: int) -> list[Batch]:
 def rollout(
     trainer: Trainer, n_batches: int, carry: bool
 ) -> tuple[list[Batch], np.ndarray]:
-    """The trained network's predictions, without training, for the ``n_batches``
-    batches after the ones it trained on: with ``carry`` starting from the state
-    training ended in and carrying it from batch to batch, else every batch from
-    zeros. Returns the batches and the predictions, (n_batches, batch, steps, 1)."""
+    """The trained network's predictions, without training, for the
+    ``n_batches`` batches after the ones it trained on: with ``carry`` starting
+    from the state training ended in and carrying it from batch to batch, else
+    every batch from zeros. Returns the batches and the predictions,
+    (n_batches, batch, steps, 1)."""
     if n_batches < 1:
         raise ValueError(
             f"n_batches must be a positive integer, got {n_batches!r}"
@@ -198,8 +209,9 @@ def rollout(
     state = trainer.state if carry else (zeros, zeros)
     batches, preds = _next_batches(trainer, n_batches), []
     for batch in batches:
-        # The function training runs (one fused LSTM op): ~30x faster here than the
-        # Keras layer's step-by-step loop, and equal to it within float32 rounding.
+        # The function training runs (one fused LSTM op): ~30x faster here than
+        # the Keras layer's step-by-step loop, and equal to it within float32
+        # rounding.
         pred, end = fused_forward(weights, tf.constant(batch.seq), *state)
         preds.append(pred.numpy())
         state = end if carry else (zeros, zeros)
@@ -209,18 +221,19 @@ def rollout(
 def error_by_position(
     trainer: Trainer, n_batches: int = 5, carry: bool = True
 ) -> np.ndarray:
-    """The squared error at each position 0 .. time_steps-1 of the window, averaged
-    over every row of the ``n_batches`` batches after training (see ``rollout``)."""
+    """The squared error at each position 0 .. time_steps-1 of the window,
+    averaged over every row of the ``n_batches`` batches after training (see
+    ``rollout``)."""
     batches, preds = rollout(trainer, n_batches, carry)
     res = np.array([b.res for b in batches])
     return ((preds - res) ** 2).mean(axis=(0, 1, 3))
 
 
 def window_mse(trainer: Trainer, steps: int = 200) -> float:
-    """The mean squared error per sample over the next ``steps`` time steps of every
-    row, predicted window by window the way the trainer trained: the state carried
-    if ``trainer.stateful``, else zeros at every window. ``steps`` must be a whole
-    number of windows."""
+    """The mean squared error per sample over the next ``steps`` time steps of
+    every row, predicted window by window the way the trainer trained: the
+    state carried if ``trainer.stateful``, else zeros at every window.
+    ``steps`` must be a whole number of windows."""
     windows, rest = divmod(steps, trainer.hp.time_steps)
     if rest or windows < 1:
         raise ValueError(
@@ -232,9 +245,9 @@ def window_mse(trainer: Trainer, steps: int = 200) -> float:
 
 
 def ambiguous_rows(batch: Batch, min_abs_cos: float = 0.5) -> tuple[int, int]:
-    """Two rows whose first inputs sin x are closest while their targets cos x have
-    opposite signs (each at least ``min_abs_cos`` in size): from the first input
-    alone no network can tell them apart."""
+    """Two rows whose first inputs sin x are closest while their targets cos x
+    have opposite signs (each at least ``min_abs_cos`` in size): from the first
+    input alone no network can tell them apart."""
     s, c = batch.seq[:, 0, 0], batch.res[:, 0, 0]
     rising = np.flatnonzero(c >= min_abs_cos)
     falling = np.flatnonzero(c <= -min_abs_cos)
@@ -245,12 +258,12 @@ def ambiguous_rows(batch: Batch, min_abs_cos: float = 0.5) -> tuple[int, int]:
     return int(rising[i]), int(falling[j])
 
 
-# -- sweeps: window length, learning rate, cell size --------------------------------
+# -- sweeps: window length, learning rate, cell size --------------------------
 
 
 def iterations_for(samples: int, hp: Hyperparams) -> int:
-    """The number of iterations in which training sees exactly ``samples`` samples
-    (time steps x rows); ``ValueError`` if no whole number does."""
+    """The number of iterations in which training sees exactly ``samples``
+    samples (time steps x rows); ``ValueError`` if no whole number does."""
     per_iteration = hp.time_steps * hp.batch_size
     iterations, rest = divmod(samples, per_iteration)
     if rest or iterations < 1:
@@ -263,10 +276,10 @@ def iterations_for(samples: int, hp: Hyperparams) -> int:
 
 @dataclass(frozen=True, eq=False)
 class SweepPoint:
-    """Runs of one hyperparameter value, one per seed: their costs, the evaluation
-    MSE per sample after training (``window_mse``), and the measured time per
-    iteration of the fastest seed's run, the one least disturbed by other work on
-    the machine (machine dependent, unlike the rest)."""
+    """Runs of one hyperparameter value, one per seed: their costs, the
+    evaluation MSE per sample after training (``window_mse``), and the measured
+    time per iteration of the fastest seed's run, the one least disturbed by
+    other work on the machine (machine dependent, unlike the rest)."""
 
     name: str
     value: int | float
@@ -281,7 +294,8 @@ class SweepPoint:
         return self.costs.shape[1]
 
     def tail(self, last: int = 20) -> Spread:
-        """The spread over seeds of the mean cost of the ``last`` iterations."""
+        """The spread over seeds of the mean cost of the ``last``
+        iterations."""
         return Spread.of(self.costs[:, -last:].mean(axis=1))
 
 
@@ -298,9 +312,9 @@ def sweep(
     runs: Runs | None = None,
 ) -> list[SweepPoint]:
     """Train every seed at every value of the hyperparameter ``name``, for
-    ``iterations`` each or for as many as see ``samples`` samples; the state carried
-    from batch to batch unless ``stateful`` is False. A run whose cost stops being
-    finite raises the trainer's ``FloatingPointError``."""
+    ``iterations`` each or for as many as see ``samples`` samples; the state
+    carried from batch to batch unless ``stateful`` is False. A run whose cost
+    stops being finite raises the trainer's ``FloatingPointError``."""
     if (iterations is None) == (samples is None):
         raise ValueError("give exactly one of iterations and samples")
     hp = hp or Hyperparams()
@@ -336,8 +350,8 @@ def window_sweep(
     eval_steps: int = 200,
     runs: Runs | None = None,
 ) -> list[SweepPoint]:
-    """``sweep`` over the truncated-backpropagation window at an equal number of
-    samples seen, so every run also covers the same stretch of the curve."""
+    """``sweep`` over the truncated-backpropagation window at an equal number
+    of samples seen, so every run also covers the same stretch of the curve."""
     return sweep(
         "time_steps",
         time_steps,

@@ -16,7 +16,8 @@ import keras  # noqa: E402  (after the quiet TensorFlow import)
 
 def lstm_init_limit(cell_size: int) -> float:
     """TF1's ``BasicLSTMCell`` draws its fused kernel, shape (2H, 4H) for an
-    input of H features, from glorot-uniform: sqrt(6 / (2H + 4H)) = 1/sqrt(H)."""
+    input of H features, from glorot-uniform:
+    sqrt(6 / (2H + 4H)) = 1/sqrt(H)."""
     return math.sqrt(6.0 / (2 * cell_size + 4 * cell_size))
 
 
@@ -78,8 +79,8 @@ class LSTMRNN(keras.Model):
 
 
 def compute_cost(pred, res):
-    """The tutorial's cost: the squared errors of the whole batch summed
-    and divided by its number of rows (= time_steps x the mean squared error)."""
+    """The tutorial's cost: the squared errors of the whole batch summed and
+    divided by its number of rows (= time_steps x the mean squared error)."""
     pred = tf.cast(pred, tf.float32)
     res = tf.cast(res, tf.float32)
     rows = tf.cast(tf.shape(res)[0], tf.float32)

@@ -1,5 +1,5 @@
-"""Figures drawn from arrays: the target and the prediction, the cost curve, the
-scrolling view of training as an animation that plays without a kernel.
+"""Figures drawn from arrays: the target and the prediction, the cost curve,
+the scrolling view of training as an animation that plays without a kernel.
 
 One palette for the whole book, Okabe and Ito's, which readers with any kind of
 colour blindness can tell apart. Each role (target, prediction, input, carried
@@ -73,8 +73,9 @@ SERIES = (
 
 
 class TrainingFigure:
-    """One figure, two panels: row 0's target and prediction over its x range, and
-    the cost so far. ``update`` moves the existing lines; nothing is recreated."""
+    """One figure, two panels: row 0's target and prediction over its x range,
+    and the cost so far. ``update`` moves the existing lines; nothing is
+    recreated."""
 
     def __init__(
         self, time_steps: int = 20, figsize: tuple[float, float] = (9, 3.4)
@@ -127,7 +128,8 @@ class TrainingFigure:
         return self.fig
 
     def show_result(self, result, history: Sequence[float]) -> Figure:
-        """``update`` from a ``StepResult``: row 0 of its batch and prediction."""
+        """``update`` from a ``StepResult``: row 0 of its batch and
+        prediction."""
         return self.update(
             result.batch.xs[0], result.batch.res[0], result.pred[0], history
         )
@@ -153,9 +155,9 @@ def prediction_animation(
     dpi: int = 72,
     alt: str = "Animation: row 0's target and prediction as training advances",
 ) -> str:
-    """An HTML player (matplotlib's ``to_jshtml``) of the original's scrolling view:
-    each frame is (xs, target, prediction) for row 0 of one iteration's batch,
-    titled with its iteration and cost when given.
+    """An HTML player (matplotlib's ``to_jshtml``) of the original's scrolling
+    view: each frame is (xs, target, prediction) for row 0 of one iteration's
+    batch, titled with its iteration and cost when given.
 
     The player needs no kernel and no network: the link to a web font that
     ``to_jshtml`` adds for its button icons is removed (the book's theme
@@ -194,7 +196,7 @@ def prediction_animation(
     )
 
 
-# -- figures for the chapters on data and the model -------------------------------------
+# -- figures for the chapters on data and the model ---------------------------
 
 # Two consecutive batches: batch k, and batch k + 1 (in the data chapter).
 BATCH_K = {"color": BLACK, "linestyle": "-", "marker": "o"}
@@ -210,8 +212,8 @@ def plot_row(
     markers: bool = False,
 ):
     """One row of a batch over its x values: the input sin x, the target cos x
-    and the prediction, each in its role's style; leave out any of the three. With
-    ``markers`` every time step gets a dot. Returns the Axes.
+    and the prediction, each in its role's style; leave out any of the three.
+    With ``markers`` every time step gets a dot. Returns the Axes.
 
     Used in the chapters "Generating the data" and "The LSTMRNN"."""
     ax = ax or plt.subplots(figsize=(6, 3), layout="constrained")[1]
@@ -232,14 +234,15 @@ def plot_row(
 def plot_batch_continuation(
     first, second, rows: int = 4, figsize: tuple[float, float] = (8, 5.6)
 ) -> Figure:
-    """Rows ``0 .. rows-1`` of two consecutive batches (``Batch`` values), one panel
-    per row on a shared x axis, each row's input sin x with a dot per time step.
+    """Rows ``0 .. rows-1`` of two consecutive batches (``Batch`` values), one
+    panel per row on a shared x axis, each row's input sin x with a dot per
+    time step.
 
-    In panel i, row i of the second batch (green) starts one step after row i of the
-    first (dark) ends: the same curve goes on, so the state the LSTM ends a row with
-    is the right start for that row in the next batch. Dotted lines mark the
-    windows; the green window of panel i sits exactly above the dark window of
-    panel i+1, because row i of batch k+1 is row i+1 of batch k.
+    In panel i, row i of the second batch (green) starts one step after row i
+    of the first (dark) ends: the same curve goes on, so the state the LSTM
+    ends a row with is the right start for that row in the next batch. Dotted
+    lines mark the windows; the green window of panel i sits exactly above the
+    dark window of panel i+1, because row i of batch k+1 is row i+1 of batch k.
 
     Drawn in the chapter "Generating the data"."""
     fig, axes = plt.subplots(
@@ -298,7 +301,8 @@ def plot_batch_continuation(
     axes[0].legend(loc="lower left", fontsize=8, ncols=2)
     axes[-1].set_xlabel("x")
     fig.suptitle(
-        "Row i of batch k+1 continues row i of batch k and repeats row i+1 of batch k",
+        "Row i of batch k+1 continues row i of batch k and repeats row i+1 "
+        "of batch k",
         fontsize=10,
     )
     return fig
@@ -311,9 +315,9 @@ def plot_fit_overview(
     title: str | None = None,
     figsize: tuple[float, float] = (9, 3.2),
 ) -> Figure:
-    """Two panels: one row's target and prediction over x, and histograms of all the
-    batch's target and predicted values, which show how far apart they are spread.
-    ``title``, if given, goes above both panels.
+    """Two panels: one row's target and prediction over x, and histograms of
+    all the batch's target and predicted values, which show how far apart they
+    are spread. ``title``, if given, goes above both panels.
 
     Drawn in the chapter "The LSTMRNN" for the untrained network."""
     fig, (ax_row, ax_hist) = plt.subplots(
@@ -359,7 +363,7 @@ def plot_fit_overview(
     return fig
 
 
-# -- figures for the chapter "Experiments" ------------------------------------------
+# -- figures for the chapter "Experiments" ------------------------------------
 
 
 def plot_cost_groups(
@@ -368,9 +372,10 @@ def plot_cost_groups(
     title: str | None = None,
     styles: Sequence[dict] = SERIES,
 ):
-    """Cost curves of groups of runs on a log scale: every run (a row of the group's
-    (runs, iterations) array) as a thin line, the group's median per iteration bold.
-    Group k is drawn in ``styles[k]`` (pass ``(CARRIED, RESET)`` for those roles).
+    """Cost curves of groups of runs on a log scale: every run (a row of the
+    group's (runs, iterations) array) as a thin line, the group's median per
+    iteration bold. Group k is drawn in ``styles[k]`` (pass
+    ``(CARRIED, RESET)`` for those roles).
 
     Drawn in the chapter "Experiments"."""
     ax = ax or plt.subplots(figsize=(7, 3.4), layout="constrained")[1]
@@ -458,8 +463,8 @@ def plot_two_starts(
     reset state's style).
     Arrays are (rows, time_steps) or (rows, time_steps, 1).
 
-    Drawn in the chapter "Experiments" for two rows that start with almost the same
-    sin x but cos x of opposite signs."""
+    Drawn in the chapter "Experiments" for two rows that start with almost the
+    same sin x but cos x of opposite signs."""
     fig, axes = plt.subplots(
         1,
         len(xs),
@@ -499,9 +504,9 @@ def plot_window_sweep(
     styles: Sequence[dict] = SERIES,
 ) -> Figure:
     """Three panels over the window length: for each group of runs (group k in
-    ``styles[k]``) the evaluation MSE
-    of every seed (dots) and their median (line), then the measured milliseconds per
-    iteration, and the whole training time (iterations x time per iteration).
+    ``styles[k]``) the evaluation MSE of every seed (dots) and their median
+    (line), then the measured milliseconds per iteration, and the whole
+    training time (iterations x time per iteration).
 
     Drawn in the chapter "Experiments"."""
     fig, (ax_mse, ax_it, ax_all) = plt.subplots(
@@ -560,22 +565,23 @@ def plot_window_sweep(
     return fig
 
 
-# -- fast images for widgets --------------------------------------------------------
+# -- fast images for widgets --------------------------------------------------
 
 
 class PngRenderer:
     """PNG images of a figure that a widget redraws after every click.
 
-    A full draw lays the figure out again and renders every text, though most of
-    them never change. Given the artists that ``moving`` names (lines, legends drawn
-    over them, and the axes whose limits change), the first image is drawn in full
-    and everything else is kept as a background; later images restore that
-    background and draw only the moving artists, in z-order. When moving tick labels
-    outgrow the space the layout gave them, or when the limits of a still axis or the
-    place of an axes change, the figure is laid out and drawn in full again. With no
-    ``moving`` artists every image is a full draw. Still artists that must stay above
-    the moving ones (a legend over the lines) go in ``on_top``: their pixels are
-    copied from the background and pasted back after the moving artists.
+    A full draw lays the figure out again and renders every text, though most
+    of them never change. Given the artists that ``moving`` names (lines,
+    legends drawn over them, and the axes whose limits change), the first image
+    is drawn in full and everything else is kept as a background; later images
+    restore that background and draw only the moving artists, in z-order. When
+    moving tick labels outgrow the space the layout gave them, or when the
+    limits of a still axis or the place of an axes change, the figure is laid
+    out and drawn in full again. With no ``moving`` artists every image is a
+    full draw. Still artists that must stay above the moving ones (a legend
+    over the lines) go in ``on_top``: their pixels are copied from the
+    background and pasted back after the moving artists.
 
     Used by the widgets of the chapter "Interactive explorer"."""
 
@@ -654,7 +660,8 @@ class PngRenderer:
         self._label_boxes = self._tick_label_boxes()
 
     def _blit(self) -> bool:
-        """Draw the moving artists over the background; False if a full draw is due."""
+        """Draw the moving artists over the background; False if a full draw is
+        due."""
         if self._still_state() != self._still:
             return False
         self._draw_moving()
@@ -673,7 +680,8 @@ class PngRenderer:
             canvas.restore_region(pixels)
 
     def _still_state(self) -> list:
-        """Where the axes are, and the view limits of the axes that do not move."""
+        """Where the axes are, and the view limits of the axes that do not
+        move."""
         return [ax.get_position().bounds for ax in self.fig.axes] + [
             tuple(axis.get_view_interval())
             for ax in self.fig.axes
@@ -682,7 +690,8 @@ class PngRenderer:
         ]
 
     def _tick_label_boxes(self) -> dict:
-        """For each moving axis, the box around the tick labels drawn last (or None)."""
+        """For each moving axis, the box around the tick labels drawn last (or
+        None)."""
         renderer = self.fig.canvas.get_renderer()
         boxes = {}
         for axis in self.moving:
@@ -699,8 +708,9 @@ class PngRenderer:
 
 
 def _drawn_tick_labels(axis: Axis) -> list:
-    """The tick labels an axis drew last: as in ``Axis.draw``, the first ticks of each
-    kind take the locator's positions and those inside the view are drawn."""
+    """The tick labels an axis drew last: as in ``Axis.draw``, the first ticks
+    of each kind take the locator's positions and those inside the view are
+    drawn."""
     low, high = sorted(axis.get_view_interval())
     labels = []
     for ticks, locs in (
@@ -718,9 +728,9 @@ def _drawn_tick_labels(axis: Axis) -> list:
 
 
 def _fits(box, laid_out, axis, figure_box, slack: float = 1.0) -> bool:
-    """Whether tick labels in ``box`` still fit the space the layout gave ``laid_out``:
-    y tick labels no wider (nor much narrower), x tick labels no taller, all inside
-    the figure."""
+    """Whether tick labels in ``box`` still fit the space the layout gave
+    ``laid_out``: y tick labels no wider (nor much narrower), x tick labels no
+    taller, all inside the figure."""
     if box is None or laid_out is None:
         return box is None
     if box.x0 < figure_box.x0 - slack or box.x1 > figure_box.x1 + slack:

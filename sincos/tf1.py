@@ -25,9 +25,9 @@ TF1_WEIGHTS = ("w_in", "b_in", "lstm_kernel", "lstm_bias", "w_out", "b_out")
 def load_reference() -> dict[str, Any]:
     """The recorded TF1 run: its six initial weights (``TF1_WEIGHTS``), its
     200 ``costs`` and ``meta`` (versions and settings, a dict)."""
-    with resources.files(__package__).joinpath(REFERENCE_FILE).open("rb") as f:
-        with np.load(f, allow_pickle=False) as data:
-            reference: dict[str, Any] = {k: data[k] for k in data.files}
+    path = resources.files(__package__).joinpath(REFERENCE_FILE)
+    with path.open("rb") as f, np.load(f, allow_pickle=False) as data:
+        reference: dict[str, Any] = {k: data[k] for k in data.files}
     reference["meta"] = json.loads(str(reference["meta"]))
     return reference
 

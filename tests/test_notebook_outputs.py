@@ -1,7 +1,9 @@
-"""Stored notebook outputs are clean: no errors, stderr, warnings or TensorFlow logs.
+"""Stored notebook outputs are clean: no errors, stderr, warnings or
+TensorFlow logs.
 
-The book shows these outputs as they are stored, so anything noisy here is what a
-reader sees. Checks the .ipynb files directly; no build or execution needed.
+The book shows these outputs as they are stored, so anything noisy here is
+what a reader sees. Checks the .ipynb files directly; no build or execution
+needed.
 """
 
 import json
@@ -26,7 +28,8 @@ NOISE = {
         re.IGNORECASE,
     ),
 }
-# Text outputs that are checked. Images and base64 data inside HTML are not text.
+# Text outputs that are checked. Images and base64 data inside HTML are
+# not text.
 TEXT_MIME = ("text/plain", "text/markdown", "text/html", "text/latex")
 DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 
@@ -43,15 +46,13 @@ def problems(notebook: Path) -> list[str]:
             where = f"cell {number}"
             kind = output["output_type"]
             if kind == "error":
-                found.append(
-                    f"{where}: error output {output.get('ename')}: {output.get('evalue')}"
-                )
+                name, value = output.get("ename"), output.get("evalue")
+                found.append(f"{where}: error output {name}: {value}")
                 continue
             if kind == "stream":
                 if output.get("name") == "stderr":
-                    found.append(
-                        f"{where}: stderr stream: {_text(output['text'])[:120]!r}"
-                    )
+                    text = _text(output["text"])[:120]
+                    found.append(f"{where}: stderr stream: {text!r}")
                 texts = [_text(output.get("text", ""))]
             else:
                 data = output.get("data", {})
