@@ -5,7 +5,7 @@ The experiments train fresh ``Trainer``s with fixed seeds, so the costs they
 return are the same on every run on the same machine; only the measured times
 vary.
 
-Explained in the chapter "Experiments" (notebooks/06_experiments.ipynb).
+Explained in the chapter "Experiments" (notebooks/07_experiments.ipynb).
 """
 
 from __future__ import annotations
