@@ -741,3 +741,27 @@ def _fits(box, laid_out, axis, figure_box, slack: float = 1.0) -> bool:
             and box.x1 <= laid_out.x1 + slack
         )
     return box.y0 >= laid_out.y0 - slack and box.y1 <= laid_out.y1 + slack
+
+
+# -- the original's live plot, in a notebook ---------------------------------
+
+
+class LivePlot:
+    """The original's live plot: row 0's target and prediction, and the cost
+    so far, redrawn in place after every ``every`` iterations. Pass it to
+    ``sincos.training.train`` as ``on_step``; it needs a notebook (IPython).
+
+    Drawn in the chapter "Training"."""
+
+    def __init__(self, time_steps: int = 20, every: int = 5) -> None:
+        from IPython.display import display
+
+        self.every = every
+        self.figure = TrainingFigure(time_steps)
+        plt.close(self.figure.fig)  # shown through the display handle only
+        self.handle = display(self.figure.fig, display_id=True)
+
+    def __call__(self, i, xs, res, pred, costs) -> None:
+        if (i + 1) % self.every == 0:
+            self.figure.update(xs[0], res[0], pred[0], costs)
+            self.handle.update(self.figure.fig)

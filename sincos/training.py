@@ -7,16 +7,8 @@ engine for the same computation is ``sincos.fast.Trainer``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numpy as np
-
 from .data import SinCosBatches
 from .model import LSTMRNN, compute_cost, keras, tf
-
-# What ``train`` hands to ``on_step`` after every iteration: the iteration,
-# the batch's x values and targets, the prediction and the costs so far.
-OnStep = Callable[[int, np.ndarray, np.ndarray, np.ndarray, list], object]
 
 
 def make_optimizer(model: LSTMRNN) -> keras.optimizers.Adam:
@@ -49,14 +41,15 @@ def train(
     *,
     stateful: bool = True,
     print_every: int = 20,
-    on_step: OnStep | None = None,
+    on_step=None,
     writer=None,
-) -> list[float]:
+):
     """The tutorial's loop: each batch starts from the state the previous
     one ended in (from zeros if not ``stateful``). Prints the cost every
     ``print_every`` iterations (never if 0), writes it to the
-    ``tf.summary`` ``writer`` if given, calls ``on_step`` after every
-    iteration (a live plot, say) and returns every cost."""
+    ``tf.summary`` ``writer`` if given, and calls
+    ``on_step(i, xs, res, pred, costs)`` after every iteration (a live plot,
+    say). Returns every cost and the final state."""
     rows = batches.hp.batch_size
     state = model.zero_state(rows)
     costs = []
@@ -73,4 +66,4 @@ def train(
             if writer is not None:
                 with writer.as_default():
                     tf.summary.scalar("cost", cost, step=i)
-    return costs
+    return costs, state
