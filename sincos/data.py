@@ -51,7 +51,7 @@ class SinCosBatches:
         self.hp = hp or Hyperparams()
         self.start = self.hp.batch_start
 
-    def __iter__(self) -> SinCosBatches:
+    def __iter__(self):
         return self
 
     def __next__(self) -> Batch:

@@ -21,6 +21,26 @@ def lstm_init_limit(cell_size: int) -> float:
     return math.sqrt(6.0 / (2 * cell_size + 4 * cell_size))
 
 
+def dense_initializers(seed: int) -> dict:
+    """The tutorial's dense layers: weights from N(0, 1), biases 0.1."""
+    return {
+        "kernel_initializer": keras.initializers.RandomNormal(0, 1, seed),
+        "bias_initializer": keras.initializers.Constant(0.1),
+    }
+
+
+def lstm_initializers(cell_size: int, seed: int) -> dict:
+    """TF1's BasicLSTMCell: both kernels uniform in +-1/sqrt(cell_size),
+    zero biases but the forget gate's, which starts at 1."""
+    limit = lstm_init_limit(cell_size)
+    uniform = keras.initializers.RandomUniform
+    return {
+        "kernel_initializer": uniform(-limit, limit, seed),
+        "recurrent_initializer": uniform(-limit, limit, seed + 1),
+        "unit_forget_bias": True,
+    }
+
+
 class LSTMRNN(keras.Model):
     """The tutorial's network, with the LSTM state passed in and out.
 
@@ -32,29 +52,18 @@ class LSTMRNN(keras.Model):
         super().__init__(name="LSTMRNN")
         self.hp = hp = hp or Hyperparams()
         seed = 10 * hp.seed  # one seed per initialiser, all fixed by hp.seed
-        normal = keras.initializers.RandomNormal
-        uniform = keras.initializers.RandomUniform
-        limit = lstm_init_limit(hp.cell_size)
         self.in_hidden = keras.layers.Dense(
-            hp.cell_size,
-            name="in_hidden",
-            kernel_initializer=normal(0.0, 1.0, seed=seed),
-            bias_initializer=keras.initializers.Constant(0.1),
+            hp.cell_size, name="in_hidden", **dense_initializers(seed)
         )
         self.lstm = keras.layers.LSTM(
             hp.cell_size,
             name="LSTM_cell",
             return_sequences=True,  # an output at every time step
             return_state=True,  # and the final (h, c)
-            kernel_initializer=uniform(-limit, limit, seed=seed + 1),
-            recurrent_initializer=uniform(-limit, limit, seed=seed + 2),
-            unit_forget_bias=True,  # the forget gate's bias starts at 1
+            **lstm_initializers(hp.cell_size, seed + 1),
         )
         self.out_hidden = keras.layers.Dense(
-            hp.output_size,
-            name="out_hidden",
-            kernel_initializer=normal(0.0, 1.0, seed=seed + 3),
-            bias_initializer=keras.initializers.Constant(0.1),
+            hp.output_size, name="out_hidden", **dense_initializers(seed + 3)
         )
         self.build((None, None, hp.input_size))
 
