@@ -571,7 +571,7 @@ def plot_window_sweep(
 WARM_UP = {"color": GREY, "alpha": 0.25, "linewidth": 0}
 
 
-def shade_warm_up(ax, end: float, label: str | None = None):
+def _shade_warm_up(ax, end: float, label: str | None = None):
     """Shade the time steps before ``end`` in the warm-up style."""
     return ax.axvspan(0, end, **WARM_UP, label=label)
 
@@ -590,21 +590,17 @@ def plot_predictions(
     styles: Sequence[dict] = (PREDICTION, RESET),
     target_label: str = TARGET["label"],
     input_label: str = INPUT["label"],
-    warm_up_label: str | None = None,
 ):
     """One long sequence over its time steps: the input and the target in
     their roles' styles, and each prediction (``label: values``, the k-th
-    in ``styles[k]``). The first ``warm_up`` steps are shaded, labelled
-    ``warm_up_label`` (by default with their number); the legend to the
-    right. Returns the Axes.
+    in ``styles[k]``). The first ``warm_up`` steps are shaded; the legend
+    to the right. Returns the Axes.
 
     Drawn in the chapter "Using the trained model"."""
     ax = ax or plt.subplots(figsize=(9, 3), layout="constrained")[1]
     steps = np.arange(len(np.ravel(target)))
     if warm_up is not None:
-        shade_warm_up(
-            ax, warm_up, warm_up_label or f"warm-up, {warm_up} steps"
-        )
+        _shade_warm_up(ax, warm_up, f"warm-up, {warm_up} steps")
     if inputs is not None:
         ax.plot(steps, np.ravel(inputs), **{**INPUT, "label": input_label})
     ax.plot(steps, np.ravel(target), **{**TARGET, "label": target_label})
@@ -633,7 +629,7 @@ def plot_abs_errors(
     Drawn in the chapter "Using the trained model"."""
     ax = ax or plt.subplots(figsize=(9, 3), layout="constrained")[1]
     if warm_up is not None:
-        shade_warm_up(ax, warm_up)
+        _shade_warm_up(ax, warm_up)
     steps = np.arange(len(np.ravel(next(iter(errors.values())))))
     for (label, error), style in zip(errors.items(), styles, strict=False):
         ax.plot(steps, np.abs(np.ravel(error)), **{**style, "label": label})
@@ -660,7 +656,7 @@ def plot_frequency_response(
     frequencies: Sequence[float],
     amplitude: Sequence[float],
     lateness: Sequence[float],
-    figsize: tuple[float, float] = (9, 3.2),
+    figsize: tuple[float, float] = (7, 3),
 ) -> Figure:
     """For inputs sin(k x) of several frequencies k: the amplitude of the
     prediction's cos-shaped part beside the target's (1) and that of the

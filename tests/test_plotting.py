@@ -139,10 +139,9 @@ def test_plot_predictions_takes_other_labels_and_leaves_out_the_input():
         {"prediction": curves.res[0]},
         warm_up=10,
         target_label="target cos 2x",
-        warm_up_label="not measured",
     )
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["not measured", "target cos 2x", "prediction"]
+    assert labels == ["warm-up, 10 steps", "target cos 2x", "prediction"]
 
 
 def test_plot_abs_errors_draws_sizes_on_a_log_scale_with_a_threshold():
