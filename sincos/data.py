@@ -64,12 +64,11 @@ def make_curves(
         or steps < 1
     ):
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    given = {
-        "phase": phase,
-        "frequency": frequency,
-        "amplitude": amplitude,
+    values = {
+        "phase": np.asarray(phase, np.float64),
+        "frequency": np.asarray(frequency, np.float64),
+        "amplitude": np.asarray(amplitude, np.float64),
     }
-    values = {name: np.asarray(v, np.float64) for name, v in given.items()}
     for name, value in values.items():
         if value.ndim > 1:
             raise ValueError(

@@ -597,7 +597,7 @@ def plot_predictions(
     to the right. Returns the Axes.
 
     Drawn in the chapter "Using the trained model"."""
-    ax = ax or plt.subplots(figsize=(9, 3), layout="constrained")[1]
+    ax = ax or plt.subplots(figsize=(7, 3), layout="constrained")[1]
     steps = np.arange(len(np.ravel(target)))
     if warm_up is not None:
         _shade_warm_up(ax, warm_up, f"warm-up, {warm_up} steps")
@@ -627,7 +627,7 @@ def plot_abs_errors(
     the right. Returns the Axes.
 
     Drawn in the chapter "Using the trained model"."""
-    ax = ax or plt.subplots(figsize=(9, 3), layout="constrained")[1]
+    ax = ax or plt.subplots(figsize=(7, 3), layout="constrained")[1]
     if warm_up is not None:
         _shade_warm_up(ax, warm_up)
     steps = np.arange(len(np.ravel(next(iter(errors.values())))))
