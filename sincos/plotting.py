@@ -565,6 +565,125 @@ def plot_window_sweep(
     return fig
 
 
+# -- figures for the chapter "Using the trained model" ------------------------
+
+# The first steps of a sequence, while the prediction finds its place.
+WARM_UP = {"color": GREY, "alpha": 0.25, "linewidth": 0}
+
+
+def _shade_warm_up(ax, end: float, label: str | None = None):
+    """Shade the time steps before ``end`` in the warm-up style."""
+    return ax.axvspan(0, end, **WARM_UP, label=label)
+
+
+def _legend_beside(ax) -> None:
+    """The legend to the right of the axes, off the curves."""
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+
+
+def plot_predictions(
+    target: np.ndarray,
+    predictions: dict[str, np.ndarray],
+    warm_up: int | None = None,
+    inputs: np.ndarray | None = None,
+    ax=None,
+    styles: Sequence[dict] = (PREDICTION, RESET),
+    target_label: str = TARGET["label"],
+    input_label: str = INPUT["label"],
+):
+    """One long sequence over its time steps: the input and the target in
+    their roles' styles, and each prediction (``label: values``, the k-th
+    in ``styles[k]``). The first ``warm_up`` steps are shaded; the legend
+    to the right. Returns the Axes.
+
+    Drawn in the chapter "Using the trained model"."""
+    ax = ax or plt.subplots(figsize=(7, 3), layout="constrained")[1]
+    steps = np.arange(len(np.ravel(target)))
+    if warm_up is not None:
+        _shade_warm_up(ax, warm_up, f"warm-up, {warm_up} steps")
+    if inputs is not None:
+        ax.plot(steps, np.ravel(inputs), **{**INPUT, "label": input_label})
+    ax.plot(steps, np.ravel(target), **{**TARGET, "label": target_label})
+    for (label, values), style in zip(
+        predictions.items(), styles, strict=False
+    ):
+        ax.plot(steps, np.ravel(values), **{**style, "label": label})
+    ax.set(xlabel="time step", ylabel="value", xlim=(0, steps[-1]))
+    ax.grid(alpha=0.3)
+    _legend_beside(ax)
+    return ax
+
+
+def plot_abs_errors(
+    errors: dict[str, np.ndarray],
+    threshold: float | None = None,
+    warm_up: int | None = None,
+    ax=None,
+    styles: Sequence[dict] = (PREDICTION, RESET),
+):
+    """The size of each error (``label: prediction - target`` at every time
+    step, the k-th in ``styles[k]``) on a log scale, with ``threshold`` as a
+    grey dotted line and the first ``warm_up`` steps shaded; the legend to
+    the right. Returns the Axes.
+
+    Drawn in the chapter "Using the trained model"."""
+    ax = ax or plt.subplots(figsize=(7, 3), layout="constrained")[1]
+    if warm_up is not None:
+        _shade_warm_up(ax, warm_up)
+    steps = np.arange(len(np.ravel(next(iter(errors.values())))))
+    for (label, error), style in zip(errors.items(), styles, strict=False):
+        ax.plot(steps, np.abs(np.ravel(error)), **{**style, "label": label})
+    if threshold is not None:
+        ax.axhline(
+            threshold,
+            color=GREY,
+            linestyle=":",
+            linewidth=1.5,
+            label=f"threshold {threshold:g}",
+        )
+    ax.set(
+        xlabel="time step",
+        ylabel="|prediction - target|",
+        yscale="log",
+        xlim=(0, steps[-1]),
+    )
+    ax.grid(alpha=0.3)
+    _legend_beside(ax)
+    return ax
+
+
+def plot_frequency_response(
+    frequencies: Sequence[float],
+    amplitude: Sequence[float],
+    lateness: Sequence[float],
+    figsize: tuple[float, float] = (7, 3),
+) -> Figure:
+    """For inputs sin(k x) of several frequencies k: the amplitude of the
+    prediction's cos-shaped part beside the target's (1) and that of the
+    input's slope (k), and how late that part is, in radians (negative:
+    early), beside k - 1.
+
+    Drawn in the chapter "Using the trained model"."""
+    fig, (ax_amp, ax_late) = plt.subplots(
+        1, 2, figsize=figsize, layout="constrained"
+    )
+    k = np.asarray(frequencies, np.float64)
+    measured = {**PREDICTION, "marker": "o", "label": "prediction"}
+    ax_amp.plot(k, np.ones_like(k), **{**TARGET, "label": "target cos kx: 1"})
+    ax_amp.plot(k, k, **{**SERIES[2], "label": "slope of sin kx: k"})
+    ax_amp.plot(k, amplitude, **measured)
+    ax_amp.set(xlabel="frequency k", ylabel="amplitude")
+    ax_late.plot(k, np.zeros_like(k), **{**TARGET, "label": "target: 0"})
+    ax_late.plot(k, k - 1, **{**SERIES[2], "label": "k - 1"})
+    ax_late.plot(k, lateness, **measured)
+    ax_late.set(xlabel="frequency k", ylabel="late by (radians)")
+    for ax in (ax_amp, ax_late):
+        ax.axvline(1, color=GREY, linestyle=":", linewidth=1)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
 # -- fast images for widgets --------------------------------------------------
 
 

@@ -1,7 +1,10 @@
+import re
+
 import numpy as np
 import pytest
 
 from sincos import Hyperparams, SinCosBatches, make_batch
+from sincos.data import make_curves
 
 
 def tutorial_get_batch(start, steps=20, batch=50):
@@ -70,3 +73,66 @@ def test_values_are_sin_and_cos_of_xs(start):
     seq, res, xs = make_batch(start, 20, 50)
     np.testing.assert_allclose(seq[..., 0], np.sin(xs), atol=1e-7)
     np.testing.assert_allclose(res[..., 0], np.cos(xs), atol=1e-7)
+
+
+def test_make_curves_defaults_give_the_training_curve():
+    curves = make_curves(20, start=40)
+    for got, want in zip(curves, make_batch(40, 20, 1), strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_make_curves_makes_one_row_per_value_and_shares_numbers():
+    curves = make_curves(30, phase=[0.0, 1.0, 2.0], amplitude=0.5)
+    assert curves.seq.shape == curves.res.shape == (3, 30, 1)
+    assert curves.xs.shape == (3, 30)
+    for row, phase in enumerate([0.0, 1.0, 2.0]):
+        np.testing.assert_allclose(
+            curves.seq[row, :, 0],
+            0.5 * np.sin(curves.xs[0] + phase),
+            atol=1e-7,
+        )
+        np.testing.assert_allclose(
+            curves.res[row, :, 0],
+            0.5 * np.cos(curves.xs[0] + phase),
+            atol=1e-7,
+        )
+
+
+def test_make_curves_phase_of_m_steps_is_a_start_m_steps_later():
+    step = 1 / (10 * np.pi)
+    shifted = make_curves(50, phase=7 * step)
+    later = make_curves(50, start=7)
+    np.testing.assert_allclose(shifted.seq, later.seq, atol=1e-7)
+    np.testing.assert_allclose(shifted.res, later.res, atol=1e-7)
+
+
+@pytest.mark.parametrize("frequency", [0.5, 2.0])
+def test_make_curves_target_is_the_inputs_slope_over_frequency(frequency):
+    curves = make_curves(400, frequency=frequency)
+    seq = curves.seq[0, :, 0].astype(np.float64)
+    slope = np.gradient(seq, curves.xs[0])
+    np.testing.assert_allclose(
+        slope[1:-1] / frequency, curves.res[0, 1:-1, 0], atol=2e-3
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"steps": 0}, "steps must be a positive integer, got 0"),
+        ({"steps": 2.0}, "steps must be a positive integer, got 2.0"),
+        ({"steps": True}, "steps must be a positive integer, got True"),
+        (
+            {"steps": 5, "phase": [0, 1], "frequency": [1, 2, 3]},
+            "got lengths phase 2, frequency 3",
+        ),
+        (
+            {"steps": 5, "amplitude": [[1.0, 2.0]]},
+            "amplitude must be a number or a sequence of numbers, "
+            "got an array of shape (1, 2)",
+        ),
+    ],
+)
+def test_make_curves_names_what_is_wrong(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        make_curves(**kwargs)
