@@ -151,7 +151,7 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
-  test('Adam updates as TF1 does, with epsilon 1e-8', () => {
+  test('Adam updates as TF1 does, in float32, with epsilon 1e-8', () => {
     const trainer = new Trainer(tf, DATA.models['1'], HP);
     const before = values(trainer.weights);
     // Gradients near epsilon tell 1e-8 from 1e-7; large ones move by lr.
@@ -161,20 +161,21 @@ describe('Trainer', () => {
     trainer.applyAdam(gradTensors);
     trainer.applyAdam(gradTensors);
     tf.dispose(gradTensors);
-    const [b1, b2, eps, lr] = [0.9, 0.999, 1e-8, HP.learningRate];
+    // TF1's ResourceApplyAdam, every operation rounded to float32 (f)
+    const f = Math.fround;
+    const [b1, b2, eps, lr] = [f(0.9), f(0.999), f(1e-8), f(HP.learningRate)];
     values(trainer.weights).forEach((after, k) => {
       after.forEach((w, i) => {
-        const g = grads[k][i];
+        const g = f(grads[k][i]);
         let [m, v, expected] = [0, 0, before[k][i]];
         for (let t = 1; t <= 2; t++) {
-          m += (g - m) * (1 - b1);
-          v += (g * g - v) * (1 - b2);
-          const alpha = lr * Math.sqrt(1 - b2 ** t) / (1 - b1 ** t);
-          expected -= alpha * m / (Math.sqrt(v) + eps);
+          const alpha = f(f(lr * f(Math.sqrt(f(1 - f(b2 ** t))))) /
+            f(1 - f(b1 ** t)));
+          m = f(m + f(f(g - m) * f(1 - b1)));
+          v = f(v + f(f(f(g * g) - v) * f(1 - b2)));
+          expected = f(expected - f(f(m * alpha) / f(f(Math.sqrt(v)) + eps)));
         }
-        const step = expected - before[k][i];
-        assert.ok(Math.abs(w - expected) <= 1e-7 + 1e-4 * Math.abs(step),
-          `weight ${k}[${i}]: ${w} against ${expected}`);
+        assert.equal(w, expected, `weight ${k}[${i}]`);
       });
     });
     trainer.dispose();
