@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit js-tests notebooks lint html-tests chromium benchmark clean
+.PHONY: book test unit js-tests notebooks lint html-tests chromium \
+	benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +17,8 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/python book/build.py
 
-## test: lint, unit tests, the explorer's JS tests, nbval on every notebook, the book build
-## and its HTML and browser tests
+## test: lint, unit tests, the explorer's JS tests, nbval on every
+## notebook, the book build and its HTML and browser tests
 test: lint unit js-tests notebooks book html-tests
 
 CODE := sincos tests benchmarks book scripts notebooks

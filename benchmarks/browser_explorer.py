@@ -11,7 +11,10 @@ explorer (book/assets/js/sincos-explorer.js):
   wall time when other programs share the CPU);
 - Play: the explorer's own Play button for a few seconds, with the times of
   the page's animation frames recorded; the longest gap between two frames is
-  the longest the page did not respond;
+  the longest the page did not respond. Also the longest the explorer's frame
+  (training and drawing) took, and the share of a core the page's processes
+  got: on a busy machine the gaps grow by the time the page waits for a
+  core;
 - memory: TensorFlow.js's tensor count and bytes after the first iterations
   and after ``--memory-iterations`` more (flat when nothing leaks);
 - the bytes the explorer's files add to the built book.
@@ -63,13 +66,21 @@ TIME_PLAY = f"""async seconds => {{
         if (recording) requestAnimationFrame(record);
     }};
     requestAnimationFrame(record);
+    const work = [];
+    const frame = explorer._frame.bind(explorer);
+    explorer._frame = () => {{
+        const start = performance.now();
+        frame();
+        work.push(performance.now() - start);
+    }};
     const first = explorer.trainer.iteration;
     explorer.playButton.click();
     await new Promise(done => setTimeout(done, 1000 * seconds));
     explorer.playButton.click();
     recording = false;
+    delete explorer._frame;
     const gaps = frames.slice(1).map((t, k) => t - frames[k]);
-    return {{gaps, iterations: explorer.trainer.iteration - first}};
+    return {{gaps, work, iterations: explorer.trainer.iteration - first}};
 }}"""
 
 MEMORY = "() => { const m = tf.memory(); return [m.numTensors, m.numBytes]; }"
@@ -114,12 +125,18 @@ def main() -> int:
             f"{1000 * cpu / args.iterations:.1f} ms CPU"
         )
 
+        cpu = renderer_cpu_seconds(cdp)
         play = page.evaluate(TIME_PLAY, args.play_seconds)
+        cpu = renderer_cpu_seconds(cdp) - cpu
         gaps = play["gaps"]
         print(
             f"Play for {args.play_seconds:g} s: {play['iterations']} "
             f"iterations in {len(gaps)} frames; gap between frames: median "
-            f"{statistics.median(gaps):.0f} ms, longest {max(gaps):.0f} ms"
+            f"{statistics.median(gaps):.0f} ms, longest {max(gaps):.0f} ms; "
+            f"explorer's frame work: median "
+            f"{statistics.median(play['work']):.0f} ms, longest "
+            f"{max(play['work']):.0f} ms; the page got "
+            f"{100 * cpu / args.play_seconds:.0f}% of a core"
         )
 
         before = page.evaluate(MEMORY)

@@ -62,12 +62,14 @@ function referenceForward(weights, seq) {
       const z = bias.map((bk, k) => {
         let sum = bk;
         for (let j = 0; j < H; j++) {
-          sum += x[j] * kernel[j * 4 * H + k] + h[j] * recurrent[j * 4 * H + k];
+          sum += x[j] * kernel[j * 4 * H + k] +
+            h[j] * recurrent[j * 4 * H + k];
         }
         return sum;
       });
       for (let j = 0; j < H; j++) {
-        c[j] = sigmoid(z[H + j]) * c[j] + sigmoid(z[j]) * Math.tanh(z[2 * H + j]);
+        c[j] = sigmoid(z[H + j]) * c[j] +
+          sigmoid(z[j]) * Math.tanh(z[2 * H + j]);
         h[j] = sigmoid(z[3 * H + j]) * Math.tanh(c[j]);
       }
       pred[t * B + b] = h.reduce((sum, hj, j) => sum + hj * wOut[j], bOut[0]);
@@ -118,7 +120,8 @@ describe('the weights file', () => {
         assert.equal(w.values.length, w.shape.reduce((a, b) => a * b, 1));
       }
       const bias = weights[4].values;
-      assert.deepEqual(bias, bias.map((_, k) => (k >= H && k < 2 * H ? 1 : 0)));
+      assert.deepEqual(bias,
+        bias.map((_, k) => (k >= H && k < 2 * H ? 1 : 0)));
     }
   });
 });
@@ -155,7 +158,8 @@ describe('Trainer', () => {
     const trainer = new Trainer(tf, DATA.models['1'], HP);
     const before = values(trainer.weights);
     // Gradients near epsilon tell 1e-8 from 1e-7; large ones move by lr.
-    const grads = before.map((w) => w.map((_, k) => [3e-8, -2.0, 5e-9][k % 3]));
+    const grads = before.map((w) =>
+      w.map((_, k) => [3e-8, -2.0, 5e-9][k % 3]));
     const gradTensors = grads.map((g, k) =>
       tf.tensor(g, trainer.weights[k].shape));
     trainer.applyAdam(gradTensors);
@@ -282,7 +286,7 @@ describe('the figure\'s scales', () => {
     assert.deepEqual(explorer.decades([5]), [1, 10]);
   });
 
-  test('ticks are round numbers inside the range, at most count steps apart', () => {
+  test('ticks are round numbers in the range, at most count steps', () => {
     assert.deepEqual(explorer.ticks(0, 50, 4), [0, 20, 40]);
     assert.deepEqual(explorer.ticks(0, 50, 5), [0, 10, 20, 30, 40, 50]);
     assert.deepEqual(explorer.ticks(12.73, 13.33, 5), [12.8, 13, 13.2]);

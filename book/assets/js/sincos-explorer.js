@@ -265,8 +265,8 @@
   function parseStepsPerClick(text, max) {
     const value = Number(String(text).trim());
     if (!Number.isInteger(value) || value < 1 || value > max) {
-      throw new Error(`steps per click must be a whole number from 1 to ${max}` +
-        `, got ${JSON.stringify(String(text))}`);
+      throw new Error('steps per click must be a whole number from 1 to ' +
+        `${max}, got ${JSON.stringify(String(text))}`);
     }
     return value;
   }
@@ -461,17 +461,18 @@
 
   const CSS = `
 .sincos-explorer { border: 1px solid #d0d7de; border-radius: 6px;
-  padding: 0.6em 0.8em; margin: 1em 0; }
+  padding: 0.6em 0.8em; margin: 1em 0; background: #fff; color: #212529; }
 .sincos-explorer .sx-note { font-size: 0.9em; color: #444;
   margin-bottom: 0.5em; }
 .sincos-explorer .sx-row { display: flex; flex-wrap: wrap; align-items: center;
   gap: 0.4em 0.9em; margin-bottom: 0.45em; }
-.sincos-explorer button { font: inherit; padding: 0.15em 0.8em;
-  border: 1px solid #8c959f; border-radius: 4px; background: #f6f8fa;
-  cursor: pointer; min-width: 4.5em; }
+.sincos-explorer button { font: inherit; color: inherit; min-width: 4.5em;
+  padding: 0.15em 0.8em; border: 1px solid #8c959f; border-radius: 4px;
+  background: #f6f8fa; cursor: pointer; }
 .sincos-explorer button:hover { background: #eaeef2; }
 .sincos-explorer input, .sincos-explorer select { font: inherit;
-  padding: 0.1em 0.3em; }
+  color: inherit; background: #fff; border: 1px solid #8c959f;
+  border-radius: 3px; padding: 0.1em 0.3em; }
 .sincos-explorer input.sx-number { width: 5.5em; }
 .sincos-explorer .sx-status { min-height: 1.5em; font-style: italic; }
 .sincos-explorer .sx-figure { display: flex; flex-wrap: wrap; gap: 0.4em; }
