@@ -13,8 +13,8 @@ explorer as deferred scripts; other pages load none of them. Without
 TensorFlow.js (no npm) the div keeps its fallback text.
 
 Sphinx copies the static files only when it writes some page: when an asset
-changed but no page did, this extension has the root page rebuilt, so the
-build never serves an old copy of a script.
+changed but no page did, this extension has the pages rebuilt, so the build
+never serves an old copy of a script.
 """
 
 from __future__ import annotations
@@ -82,10 +82,11 @@ def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
 
 
 def copy_changed_assets(app: Sphinx, env, added, changed, removed) -> list:
-    """The root page, to be rebuilt, when a file of the book's own static
+    """Every page, to be rebuilt, when a file of the book's own static
     folders (the relative entries of html_static_path; extensions add theirs
     by absolute path) is not in the build's _static folder as it is in the
-    sources."""
+    sources: the pages link the scripts with their checksum (``?v=``), so a
+    browser's cached copy is not used after a change."""
     static = Path(app.outdir) / "_static"
     for folder in app.config.html_static_path:
         if Path(folder).is_absolute():
@@ -96,7 +97,7 @@ def copy_changed_assets(app: Sphinx, env, added, changed, removed) -> list:
                 continue
             copy = static / source.relative_to(root)
             if not copy.is_file() or not filecmp.cmp(source, copy, False):
-                return [app.config.root_doc]
+                return sorted(env.found_docs)
     return []
 
 
