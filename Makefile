@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit notebooks lint html-tests chromium benchmark clean
+.PHONY: book test unit js-tests notebooks lint html-tests chromium \
+	benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +17,9 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/python book/build.py
 
-## test: lint, unit tests, nbval on every notebook, the book build and its HTML and browser tests
-test: lint unit notebooks book html-tests
+## test: lint, unit tests, the explorer's JS tests, nbval on every
+## notebook, the book build and its HTML and browser tests
+test: lint unit js-tests notebooks book html-tests
 
 CODE := sincos tests benchmarks book scripts notebooks
 lint: $(STAMP)
@@ -26,6 +28,12 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -q -n 2 -m "not book and not browser" tests
+
+# The in-browser explorer's own tests, under node's test runner, with the
+# TensorFlow.js that book/fetch_assets.sh copies for the book.
+js-tests:
+	bash book/fetch_assets.sh
+	node --test --test-reporter=dot tests/js/
 
 # nbval re-executes every notebook and compares it with its stored outputs, twice:
 # with TensorFlow's kernels as this CPU picks them, and capped at SSE4.1, which

@@ -115,12 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write the cost and the graph for TensorBoard to DIR",
     )
+    export = commands.add_parser(
+        "export-weights",
+        help="write the initial weights of the book's in-browser explorer "
+        "as a JavaScript file",
+    )
+    export.add_argument(
+        "path",
+        metavar="PATH",
+        help="the .js file to write "
+        "(the book's is book/assets/js/sincos-weights.js)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "export-weights":
+        return _export_weights(parser, Path(args.path))
     changes = {
         name: value
         for name, value in (
@@ -197,6 +210,21 @@ def _train(args: argparse.Namespace, hp: Hyperparams) -> int:
         _save_plot(trainer, args.plot)
     if args.save:
         trainer.save(args.save)
+    return 0
+
+
+def _export_weights(parser: argparse.ArgumentParser, path: Path) -> int:
+    if path.suffix != ".js":
+        parser.error(f"export-weights needs a .js file name, got '{path}'")
+    if not _writable_parent(path):
+        parser.error(
+            f"cannot write {path}: {path.parent} is not a writable directory"
+        )
+    from .export import EXPLORER_CELL_SIZES, write_weights_script
+
+    write_weights_script(path)
+    sizes = ", ".join(map(str, EXPLORER_CELL_SIZES))
+    print(f"wrote the initial weights for cell sizes {sizes} to {path}")
     return 0
 
 

@@ -1,13 +1,25 @@
-"""Serve MathJax and the widget manager from the book itself, or fall back to CDNs.
+"""Serve MathJax and the widget manager from the book itself, or fall back to
+CDNs; load the in-browser explorer's scripts on the pages that show it.
 
-_config.yml points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at copies that
-``book/fetch_assets.sh`` puts in a folder named in ``html_static_path``. When those
-copies are missing (npm was not available), this extension prints one line and puts
-the three settings back to their CDN defaults, so the book still builds with ``-W``.
+_config.yml points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at
+copies that ``book/fetch_assets.sh`` puts in a folder named in
+``html_static_path``. When those copies are missing (npm was not available),
+this extension prints one line and puts the three settings back to their CDN
+defaults, so the book still builds with ``-W``.
+
+A page whose HTML holds a ``<div class="sincos-explorer">`` (placed in a
+notebook's markdown cell) gets TensorFlow.js, the initial weights and the
+explorer as deferred scripts; other pages load none of them. Without
+TensorFlow.js (no npm) the div keeps its fallback text.
+
+Sphinx copies the static files only when it writes some page: when an asset
+changed but no page did, this extension has the pages rebuilt, so the build
+never serves an old copy of a script.
 """
 
 from __future__ import annotations
 
+import filecmp
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,20 +29,35 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.ext.mathjax import MATHJAX_URL
 
+# In load order; paths inside the html_static_path folders.
+EXPLORER_SCRIPTS = (
+    "tfjs/tf.es2017.min.js",
+    "sincos-weights.js",
+    "sincos-explorer.js",
+)
+EXPLORER_MARK = 'class="sincos-explorer"'
+
 
 def _is_local(path: str) -> bool:
     return "://" not in path and not path.startswith("//")
 
 
+def _in_static_folders(srcdir: Path, config: Config, path: str) -> bool:
+    """Whether a folder of html_static_path holds ``path``."""
+    return any(
+        (srcdir / folder / path).is_file()
+        for folder in config.html_static_path
+    )
+
+
 def _missing_assets(srcdir: Path, config: Config) -> list[str]:
-    """Local asset paths (relative to html_static_path) that no static folder holds."""
+    """Local asset paths (relative to html_static_path) that no static
+    folder holds."""
     wanted = [config.mathjax_path, *config.nb_ipywidgets_js]
-    folders = [srcdir / entry for entry in config.html_static_path]
     return [
         path
         for path in wanted
-        if _is_local(path)
-        and not any((folder / path).is_file() for folder in folders)
+        if _is_local(path) and not _in_static_folders(srcdir, config, path)
     ]
 
 
@@ -39,10 +66,12 @@ def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
     missing = _missing_assets(srcdir, config)
     if not missing:
         return
-    # Not a Sphinx warning (the build runs with -W) and not an info line (-q hides it).
+    # Not a Sphinx warning (the build runs with -W) and not an info line (-q
+    # hides it).
     print(
-        f"offline_assets: {', '.join(missing)} not found (run book/fetch_assets.sh); "
-        "loading MathJax and widget JS from CDNs instead",
+        f"offline_assets: {', '.join(missing)} not found (run "
+        "book/fetch_assets.sh); loading MathJax and widget JS from CDNs "
+        "instead",
         file=sys.stderr,
     )
     config.mathjax_path = MATHJAX_URL
@@ -52,10 +81,48 @@ def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
     ]
 
 
+def copy_changed_assets(app: Sphinx, env, added, changed, removed) -> list:
+    """Every page, to be rebuilt, when a file of the book's own static
+    folders (the relative entries of html_static_path; extensions add theirs
+    by absolute path) is not in the build's _static folder as it is in the
+    sources: the pages link the scripts with their checksum (``?v=``), so a
+    browser's cached copy is not used after a change."""
+    static = Path(app.outdir) / "_static"
+    for folder in app.config.html_static_path:
+        if Path(folder).is_absolute():
+            continue
+        root = Path(app.srcdir) / folder
+        for source in root.rglob("*"):
+            if not source.is_file() or source.name.startswith("."):
+                continue
+            copy = static / source.relative_to(root)
+            if not copy.is_file() or not filecmp.cmp(source, copy, False):
+                return sorted(env.found_docs)
+    return []
+
+
+def add_explorer_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
+    """Load the explorer's scripts on a page that has an explorer to mount
+    (like sphinx.ext.mathjax, which adds MathJax to pages with math only)."""
+    if EXPLORER_MARK not in context.get("body", ""):
+        return
+    srcdir = Path(app.srcdir)
+    if all(
+        _in_static_folders(srcdir, app.config, path)
+        for path in EXPLORER_SCRIPTS
+    ):
+        for path in EXPLORER_SCRIPTS:
+            app.add_js_file(path, loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    # Before Sphinx validates html_static_path (priority 800) and myst-nb reads its
-    # config (builder-inited).
+    # Before Sphinx validates html_static_path (priority 800) and myst-nb
+    # reads its config (builder-inited).
     app.connect("config-inited", use_cdn_when_missing, priority=400)
+    app.connect("env-get-outdated", copy_changed_assets)
+    app.connect("html-page-context", add_explorer_scripts)
     return {
         "version": "1.0",
         "parallel_read_safe": True,
