@@ -33,21 +33,12 @@ GREY = "#999999"
 # 7.17 inches, less the 0.1-inch margins of a notebook's saved figure. There
 # text of 8 points or more is at least 10.7 pixels on screen.
 COLUMN_WIDTH = 6.9  # inches
-# matplotlib labels a log scale with powers of ten and draws their exponents
-# at 7/10 of the label size: 11-point labels keep them above 10 pixels.
-LOG_TICK_LABEL_SIZE = 11
 
 
 def _new_axes(height: float):
     """Axes of a new figure as wide as the book's column."""
     _, ax = plt.subplots(figsize=(COLUMN_WIDTH, height), layout="constrained")
     return ax
-
-
-def _log_y(ax) -> None:
-    """A log-scale y axis whose tick labels stay readable."""
-    ax.set_yscale("log")
-    ax.tick_params(axis="y", which="both", labelsize=LOG_TICK_LABEL_SIZE)
 
 
 # The roles: matplotlib keyword arguments for a line of each.
@@ -163,8 +154,7 @@ def plot_costs(
     """The cost per iteration on a log scale."""
     ax = ax or _new_axes(height=3)
     ax.plot(np.arange(len(history)), history, label=label, **style)
-    ax.set(xlabel="iteration", ylabel="cost")
-    _log_y(ax)
+    ax.set(xlabel="iteration", ylabel="cost", yscale="log")
     ax.grid(alpha=0.3)
     return ax
 
@@ -425,8 +415,7 @@ def plot_cost_groups(
             linewidth=2.2,
             label=f"{label}: median of {len(costs)}",
         )
-    ax.set(xlabel="iteration", ylabel="cost", title=title)
-    _log_y(ax)
+    ax.set(xlabel="iteration", ylabel="cost", yscale="log", title=title)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)  # costs fall from the upper left
     return ax
@@ -468,8 +457,8 @@ def plot_error_by_position(
     ax.set(
         xlabel="position in the window (time step)",
         ylabel="squared error",
+        yscale="log",
     )
-    _log_y(ax)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.3)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
@@ -564,9 +553,8 @@ def plot_window_sweep(
             linewidth=1.8,
             label=f"{label}: median",
         )
-    ax_mse.set(ylabel="MSE per sample after training")
+    ax_mse.set(ylabel="MSE per sample after training", yscale="log")
     ax_mse.set_title("accuracy (dots: seeds)", fontsize=10)
-    _log_y(ax_mse)
     ax_mse.legend(loc="lower right", fontsize=8)
     per_iteration = 1e3 * np.asarray(seconds_per_iteration)
     ax_it.plot(steps, per_iteration, "o-", color=BLACK)
