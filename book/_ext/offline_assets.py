@@ -1,9 +1,11 @@
-"""Serve MathJax and the widget manager from the book itself, or fall back to CDNs.
+"""Serve MathJax and the widget manager from the book itself, or fall back to
+CDNs.
 
-_config.yml points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at copies that
-``book/fetch_assets.sh`` puts in a folder named in ``html_static_path``. When those
-copies are missing (npm was not available), this extension prints one line and puts
-the three settings back to their CDN defaults, so the book still builds with ``-W``.
+_config.yml points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at
+copies that ``book/fetch_assets.sh`` puts in a folder named in
+``html_static_path``. When those copies are missing (npm was not available),
+this extension prints one line and puts the three settings back to their CDN
+defaults, so the book still builds with ``-W``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ def _is_local(path: str) -> bool:
 
 
 def _missing_assets(srcdir: Path, config: Config) -> list[str]:
-    """Local asset paths (relative to html_static_path) that no static folder holds."""
+    """Local asset paths (relative to html_static_path) that no static
+    folder holds."""
     wanted = [config.mathjax_path, *config.nb_ipywidgets_js]
     folders = [srcdir / entry for entry in config.html_static_path]
     return [
@@ -39,10 +42,12 @@ def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
     missing = _missing_assets(srcdir, config)
     if not missing:
         return
-    # Not a Sphinx warning (the build runs with -W) and not an info line (-q hides it).
+    # Not a Sphinx warning (the build runs with -W) and not an info line (-q
+    # hides it).
     print(
-        f"offline_assets: {', '.join(missing)} not found (run book/fetch_assets.sh); "
-        "loading MathJax and widget JS from CDNs instead",
+        f"offline_assets: {', '.join(missing)} not found (run "
+        "book/fetch_assets.sh); loading MathJax and widget JS from CDNs "
+        "instead",
         file=sys.stderr,
     )
     config.mathjax_path = MATHJAX_URL
@@ -53,8 +58,8 @@ def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # Before Sphinx validates html_static_path (priority 800) and myst-nb reads its
-    # config (builder-inited).
+    # Before Sphinx validates html_static_path (priority 800) and myst-nb reads
+    # its config (builder-inited).
     app.connect("config-inited", use_cdn_when_missing, priority=400)
     return {
         "version": "1.0",
