@@ -17,7 +17,7 @@ from sphinx.transforms import SphinxTransform
 
 
 class CaptionAsAlt(SphinxTransform):
-    # After SmartQuotes (750): the alt text reads like the caption, ’ and all.
+    # After SmartQuotes (750): the alt text has the caption's curly quotes.
     default_priority = 800
 
     def apply(self, **kwargs: Any) -> None:
