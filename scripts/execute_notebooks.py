@@ -3,7 +3,9 @@
     .venv/bin/python scripts/execute_notebooks.py notebooks/*.ipynb
 
 The book is built from these stored outputs; nbval re-executes the notebooks
-and compares against them.
+and compares against them. The kernel draws figures as the book shows them
+(SVG, see scripts/ipython_kernel_config.py), so the chapters' code cells need
+no set-up of their own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+KERNEL_CONFIG = Path(__file__).with_name("ipython_kernel_config.py")
+
 
 def execute(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
@@ -23,6 +27,7 @@ def execute(path: Path) -> float:
         notebook,
         timeout=600,
         kernel_name="python3",
+        extra_arguments=[f"--config={KERNEL_CONFIG}"],
         store_widget_state=True,
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()

@@ -28,6 +28,19 @@ BLACK, ORANGE, SKY_BLUE, GREEN = "#000000", "#E69F00", "#56B4E9", "#009E73"
 YELLOW, BLUE, VERMILLION, PURPLE = "#F0E442", "#0072B2", "#D55E00", "#CC79A7"
 GREY = "#999999"
 
+# Default figure sizes fit the book's content column: 688 CSS pixels at a
+# 1280-pixel window, where an SVG figure is shown at 96 pixels per inch, so
+# 7.17 inches, less the 0.1-inch margins of a notebook's saved figure. There
+# text of 8 points or more is at least 10.7 pixels on screen.
+COLUMN_WIDTH = 6.9  # inches
+
+
+def _new_axes(height: float):
+    """Axes of a new figure as wide as the book's column."""
+    _, ax = plt.subplots(figsize=(COLUMN_WIDTH, height), layout="constrained")
+    return ax
+
+
 # The roles: matplotlib keyword arguments for a line of each.
 TARGET = {
     "color": VERMILLION,
@@ -139,7 +152,7 @@ def plot_costs(
     history: Sequence[float], ax=None, label: str | None = None, **style
 ):
     """The cost per iteration on a log scale."""
-    ax = ax or plt.subplots(figsize=(6, 3), layout="constrained")[1]
+    ax = ax or _new_axes(height=3)
     ax.plot(np.arange(len(history)), history, label=label, **style)
     ax.set(xlabel="iteration", ylabel="cost", yscale="log")
     ax.grid(alpha=0.3)
@@ -151,8 +164,8 @@ def prediction_animation(
     costs: Sequence[float] | None = None,
     iterations: Sequence[int] | None = None,
     interval: int = 120,
-    figsize: tuple[float, float] = (7, 3),
-    dpi: int = 72,
+    figsize: tuple[float, float] = (COLUMN_WIDTH, 3),
+    dpi: int = 96,
     alt: str = "Animation: row 0's target and prediction as training advances",
 ) -> str:
     """An HTML player (matplotlib's ``to_jshtml``) of the original's scrolling
@@ -169,7 +182,7 @@ def prediction_animation(
     (target,) = ax.plot([], [], **TARGET)
     (pred,) = ax.plot([], [], **PREDICTION)
     ax.set(xlabel="x", ylabel="value", ylim=(-1.6, 1.6))
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="lower left", fontsize=10)  # 10 pixels even at 72 dpi
     title = ax.set_title("")
 
     def draw(k: int):
@@ -216,7 +229,7 @@ def plot_row(
     With ``markers`` every time step gets a dot. Returns the Axes.
 
     Used in the chapters "Generating the data" and "The LSTMRNN"."""
-    ax = ax or plt.subplots(figsize=(6, 3), layout="constrained")[1]
+    ax = ax or _new_axes(height=3)
     dots = {"marker": "o", "markersize": 3} if markers else {}
     for values, style in (
         (inputs, INPUT),
@@ -232,7 +245,10 @@ def plot_row(
 
 
 def plot_batch_continuation(
-    first, second, rows: int = 4, figsize: tuple[float, float] = (8, 5.6)
+    first,
+    second,
+    rows: int = 4,
+    figsize: tuple[float, float] = (COLUMN_WIDTH, 5.2),
 ) -> Figure:
     """Rows ``0 .. rows-1`` of two consecutive batches (``Batch`` values), one
     panel per row on a shared x axis, each row's input sin x with a dot per
@@ -313,7 +329,7 @@ def plot_fit_overview(
     pred: np.ndarray,
     row: int = 0,
     title: str | None = None,
-    figsize: tuple[float, float] = (9, 3.2),
+    figsize: tuple[float, float] = (COLUMN_WIDTH, 3.2),
 ) -> Figure:
     """Two panels: one row's target and prediction over x, and histograms of
     all the batch's target and predicted values, which show how far apart they
@@ -378,7 +394,7 @@ def plot_cost_groups(
     ``(CARRIED, RESET)`` for those roles).
 
     Drawn in the chapter "Experiments"."""
-    ax = ax or plt.subplots(figsize=(7, 3.4), layout="constrained")[1]
+    ax = ax or _new_axes(height=3.4)
     for (label, costs), style in zip(groups.items(), styles, strict=False):
         costs = np.atleast_2d(np.asarray(costs, np.float64))
         steps = np.arange(costs.shape[1])
@@ -416,7 +432,7 @@ def plot_error_by_position(
     predicting 0 as a grey dotted line.
 
     Drawn in the chapter "Experiments"."""
-    ax = ax or plt.subplots(figsize=(9, 3.4), layout="constrained")[1]
+    ax = ax or _new_axes(height=3.4)
     for (label, errors), style in zip(curves.items(), styles, strict=False):
         line = {
             k: v for k, v in style.items() if k not in ("label", "linewidth")
@@ -456,7 +472,7 @@ def plot_two_starts(
     carried: np.ndarray,
     zero: np.ndarray,
     zero_label: str = "prediction from zeros",
-    figsize: tuple[float, float] = (9, 3.2),
+    figsize: tuple[float, float] = (COLUMN_WIDTH, 3.2),
 ) -> Figure:
     """One panel per row: its input, target, the prediction from the carried
     state (the prediction's style) and the prediction from a zero state (the
@@ -491,7 +507,7 @@ def plot_two_starts(
         ax.set(xlabel="x", ylim=(-1.3, 1.3))
         ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel("value")
-    axes[0, 0].legend(loc="lower left", fontsize=7)
+    axes[0, 0].legend(loc="lower left", fontsize=8)
     return fig
 
 
@@ -500,7 +516,7 @@ def plot_window_sweep(
     mse: dict[str, Sequence[np.ndarray]],
     seconds_per_iteration: Sequence[float],
     iterations: Sequence[int],
-    figsize: tuple[float, float] = (10.5, 3.4),
+    figsize: tuple[float, float] = (COLUMN_WIDTH, 3.6),
     styles: Sequence[dict] = SERIES,
 ) -> Figure:
     """Three panels over the window length: for each group of runs (group k in
@@ -537,28 +553,20 @@ def plot_window_sweep(
             linewidth=1.8,
             label=f"{label}: median",
         )
-    ax_mse.set(
-        ylabel="MSE per sample after training",
-        yscale="log",
-        title="accuracy (dots: seeds)",
-    )
+    ax_mse.set(ylabel="MSE per sample after training", yscale="log")
+    ax_mse.set_title("accuracy (dots: seeds)", fontsize=10)
     ax_mse.legend(loc="lower right", fontsize=8)
     per_iteration = 1e3 * np.asarray(seconds_per_iteration)
     ax_it.plot(steps, per_iteration, "o-", color=BLACK)
-    ax_it.set(
-        ylabel="ms per iteration",
-        ylim=(0, 1.15 * per_iteration.max()),
-        title="time per iteration (measured)",
-    )
+    ax_it.set(ylabel="ms per iteration", ylim=(0, 1.15 * per_iteration.max()))
+    ax_it.set_title("time per iteration (measured)", fontsize=10)
     total = np.asarray(iterations) * np.asarray(seconds_per_iteration)
     ax_all.plot(steps, total, "o-", color=BLACK)
-    ax_all.set(
-        ylabel="seconds",
-        ylim=(0, 1.15 * total.max()),
-        title="training time, all samples",
-    )
+    ax_all.set(ylabel="seconds", ylim=(0, 1.15 * total.max()))
+    ax_all.set_title("training time, all samples", fontsize=10)
     for ax in (ax_mse, ax_it, ax_all):
-        ax.set(xlabel="time_steps (window length)", xscale="log")
+        ax.set_xscale("log")
+        ax.set_xlabel("time_steps (window length)", fontsize=9)
         ax.set_xticks(steps, [str(t) for t in steps])
         ax.minorticks_off()
         ax.grid(alpha=0.3)

@@ -11,15 +11,10 @@ A page whose HTML holds a ``<div class="sincos-explorer">`` (placed in a
 notebook's markdown cell) gets TensorFlow.js, the initial weights and the
 explorer as deferred scripts; other pages load none of them. Without
 TensorFlow.js (no npm) the div keeps its fallback text.
-
-Sphinx copies the static files only when it writes some page: when an asset
-changed but no page did, this extension has the pages rebuilt, so the build
-never serves an old copy of a script.
 """
 
 from __future__ import annotations
 
-import filecmp
 import sys
 from pathlib import Path
 from typing import Any
@@ -81,26 +76,6 @@ def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
     ]
 
 
-def copy_changed_assets(app: Sphinx, env, added, changed, removed) -> list:
-    """Every page, to be rebuilt, when a file of the book's own static
-    folders (the relative entries of html_static_path; extensions add theirs
-    by absolute path) is not in the build's _static folder as it is in the
-    sources: the pages link the scripts with their checksum (``?v=``), so a
-    browser's cached copy is not used after a change."""
-    static = Path(app.outdir) / "_static"
-    for folder in app.config.html_static_path:
-        if Path(folder).is_absolute():
-            continue
-        root = Path(app.srcdir) / folder
-        for source in root.rglob("*"):
-            if not source.is_file() or source.name.startswith("."):
-                continue
-            copy = static / source.relative_to(root)
-            if not copy.is_file() or not filecmp.cmp(source, copy, False):
-                return sorted(env.found_docs)
-    return []
-
-
 def add_explorer_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
@@ -121,7 +96,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Before Sphinx validates html_static_path (priority 800) and myst-nb
     # reads its config (builder-inited).
     app.connect("config-inited", use_cdn_when_missing, priority=400)
-    app.connect("env-get-outdated", copy_changed_assets)
     app.connect("html-page-context", add_explorer_scripts)
     return {
         "version": "1.0",

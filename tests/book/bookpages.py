@@ -1,7 +1,8 @@
 """Shared helpers for the tests of the built book and for screenshots.py.
 
-The book is built by ``jupyter-book build . -W -n --keep-going`` into ``_build/html``.
-Pages are opened from ``file://`` URLs, the way a reader opens the book offline.
+The book is built by ``jupyter-book build . -W -n --keep-going`` into
+``_build/html``. Pages are opened from ``file://`` URLs, the way a reader opens
+the book offline.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ CHROMIUM_ARGS = [
 
 
 def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every document _toc.yml lists, root first, in reading order (no suffixes)."""
+    """Every document _toc.yml lists, root first, in reading order (no
+    suffixes)."""
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
     names = [toc["root"]]
 
@@ -82,21 +84,24 @@ WAIT_FOR_MATHJAX = """async () => {
     return 'typeset';
 }"""
 
-# [widget views stored in the page, views the widget manager has drawn]. The manager
-# draws each view into a div.widget-subarea just before the view's <script>.
+# [widget views stored in the page, views the widget manager has drawn]. The
+# manager draws each view into a div.widget-subarea just before the view's
+# <script>.
 COUNT_WIDGET_VIEWS = """() => {
     const views = [...document.querySelectorAll(
         'script[type="application/vnd.jupyter.widget-view+json"]')];
     const drawn = views.filter(v => {
         const area = v.previousElementSibling;
-        return area && area.classList.contains('widget-subarea') && area.childElementCount > 0;
+        return area && area.classList.contains('widget-subarea')
+            && area.childElementCount > 0;
     });
     return [views.length, drawn.length];
 }"""
 
 
 def open_rendered(page, url: str, timeout_ms: int = 20_000) -> str:
-    """Open a page; wait until MathJax has typeset it and the widgets are drawn.
+    """Open a page; wait until MathJax has typeset it and the widgets are
+    drawn.
 
     Returns what MathJax did: "typeset", "no math" or "MathJax did not load".
     A page whose widgets are not drawn in time is returned as it is, for the

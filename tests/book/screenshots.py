@@ -1,11 +1,13 @@
 """Save a screenshot of every page of the built book, for a person to look at.
 
-    python tests/book/screenshots.py _build/screens            # whole pages
-    python tests/book/screenshots.py _build/screens --viewport  # first screen only
-    python tests/book/screenshots.py _build/screens book/intro notebooks/04_training
+    python tests/book/screenshots.py _build/screens              # whole pages
+    python tests/book/screenshots.py _build/screens --viewport   # first screen
+    python tests/book/screenshots.py _build/screens --width 390  # a phone
+    python tests/book/screenshots.py _build/screens notebooks/04_training
 
-Pages are opened from file:// in Debian's headless Chromium after MathJax has typeset
-them and widgets are drawn; files are named in reading order, e.g. 02_book-background.png.
+Pages are opened from file:// in Debian's headless Chromium after MathJax has
+typeset them and widgets are drawn; files are named in reading order, e.g.
+02_book-background.png.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Open every built page in headless Chromium, offline, and check what a reader sees.
+"""Open every built page in headless Chromium, offline, and check what a
+reader sees.
 
-Pages are opened from file:// URLs, as a reader opens the book without a server.
-Every http(s) request is recorded and aborted, so nothing can quietly come from the
-network.
+Pages are opened from file:// URLs, as a reader opens the book without a
+server. Every http(s) request is recorded and aborted, so nothing can quietly
+come from the network.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from pathlib import Path
 
 import pytest
 from bookpages import (
-    CHROMIUM,
     COUNT_WIDGET_VIEWS,
     EXTRA_PAGES,
-    launch_chromium,
     open_rendered,
     page_path,
     toc_docnames,
@@ -23,28 +22,10 @@ from bookpages import (
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
-# index.html only redirects to the first page; test_index_opens_the_first_page opens it.
+# index.html only redirects to the first page;
+# test_index_opens_the_first_page opens it.
 PAGES = toc_docnames() + [name for name in EXTRA_PAGES if name != "index"]
 ANIMATION_PAGE = "notebooks/04_training"
-
-
-@pytest.fixture(scope="module")
-def browser(build_html: Path):
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(
-            f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail(
-            "the playwright package is missing: pip install -e '.[test]'",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def _is_local(url: str) -> bool:
@@ -128,7 +109,8 @@ def test_page_renders_offline_without_errors(open_page, docname: str) -> None:
         )
         untypeset = page.evaluate(
             "[...document.querySelectorAll('.math')]"
-            ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent)"
+            ".filter(e => !e.querySelector('mjx-container'))"
+            ".map(e => e.textContent)"
         )
         assert not untypeset, (
             f"{docname}: math MathJax did not typeset: {untypeset}"
@@ -178,7 +160,8 @@ def test_training_animation_plays(open_page) -> None:
     animation = page.locator(".animation", has=sliders.first)
     animation.locator('button[title="Play"]').click()
     page.wait_for_function(
-        f"() => parseInt(document.getElementById('{slider_id}').value) !== {frame0}",
+        f"() => parseInt(document.getElementById('{slider_id}').value)"
+        f" !== {frame0}",
         timeout=10_000,
     )
     animation.locator('button[title="Pause"]').click()

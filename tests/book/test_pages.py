@@ -1,10 +1,13 @@
 """Checks of the built HTML pages that need no browser."""
 
 import re
+import zipfile
+from importlib.metadata import metadata
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 import pytest
-from bookpages import EXTRA_PAGES, page_path, toc_docnames
+from bookpages import EXTRA_PAGES, ROOT, page_path, toc_docnames
 from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.book
@@ -12,7 +15,8 @@ pytestmark = pytest.mark.book
 CHAPTERS = toc_docnames()
 PAGES = CHAPTERS + EXTRA_PAGES
 
-# <link rel=...> values that make the browser fetch something to render the page.
+# <link rel=...> values that make the browser fetch something to render the
+# page.
 RESOURCE_RELS = {
     "stylesheet",
     "preload",
@@ -47,40 +51,37 @@ def test_every_toc_page_is_built(build_html: Path, docname: str) -> None:
     )
 
 
-def _alt_is_meaningful(alt: str, src: str) -> bool:
-    """myst-nb gives notebook images their file path as alt text; that says nothing."""
-    alt = alt.strip()
-    if not alt:
-        return False
+def _file_name_like(alt: str, src: str) -> bool:
+    """myst-nb gives notebook images their file path as alt text; that says
+    nothing."""
     name = PurePosixPath(src.split("?")[0]).name
-    return alt != src and not (name and alt.endswith(name))
-
-
-def _in_captioned_figure(img) -> bool:
-    figure = img.find_parent("figure")
-    caption = figure.find("figcaption") if figure else None
-    return bool(caption and caption.get_text(strip=True))
+    return alt == src or bool(name and alt.endswith(name))
 
 
 @pytest.mark.parametrize("docname", PAGES)
-def test_images_have_alt_text_or_a_caption(
+def test_images_have_alt_text_and_figures_their_caption(
     build_html: Path, docname: str
 ) -> None:
-    bad = [
-        short(img.get("src") or img.get("id") or str(img))
-        for img in soup(docname).find_all("img")
-        if not _alt_is_meaningful(img.get("alt", ""), img.get("src", ""))
-        and not _in_captioned_figure(img)
-    ]
+    bad = []
+    for img in soup(docname).find_all("img"):
+        alt, src = img.get("alt", "").strip(), img.get("src", "")
+        figure = img.find_parent("figure")
+        caption = figure.find(class_="caption-text") if figure else None
+        if caption:
+            if alt != " ".join(caption.get_text().split()):
+                bad.append(f"{short(src)}: alt {alt!r} is not its caption")
+        elif not alt or _file_name_like(alt, src):
+            bad.append(f"{short(src or img.get('id', ''))}: alt {alt!r}")
     assert not bad, (
-        f"{docname}: images without alt text or a figure caption: {bad}. In a notebook, "
-        "give the cell metadata mystnb.image.alt or mystnb.figure.caption; in HTML "
-        "output (to_jshtml) add an alt attribute to the <img>."
+        f"{docname}: images without real alt text: {bad}. In a notebook, "
+        "give the cell metadata mystnb.figure.caption (or mystnb.image.alt); "
+        "in HTML output (to_jshtml) add an alt attribute to the <img>."
     )
 
 
 def _remote_resources(page: BeautifulSoup) -> list[str]:
-    """Everything the page would fetch from another machine to render itself."""
+    """Everything the page would fetch from another machine to render
+    itself."""
     found = []
     for tag in page.find_all(
         ["script", "img", "iframe", "audio", "video", "source", "embed"]
@@ -91,17 +92,15 @@ def _remote_resources(page: BeautifulSoup) -> list[str]:
     for tag in page.find_all("link", href=True):
         rels = {rel.lower() for rel in tag.get("rel", [])}
         if rels & RESOURCE_RELS and REMOTE.match(tag["href"]):
-            found.append(
-                f"<link rel={' '.join(sorted(rels))} href={short(tag['href'])}>"
-            )
+            rel = " ".join(sorted(rels))
+            found.append(f"<link rel={rel} href={short(tag['href'])}>")
     for tag in page.find_all("object", data=True):
         if REMOTE.match(tag["data"]):
             found.append(f"<object data={short(tag['data'])}>")
     for tag in page.find_all("style"):
-        if REMOTE_IN_CSS.search(tag.get_text()):
-            found.append(
-                f"<style> loading {short(REMOTE_IN_CSS.search(tag.get_text())[0])}"
-            )
+        remote = REMOTE_IN_CSS.search(tag.get_text())
+        if remote:
+            found.append(f"<style> loading {short(remote[0])}")
     for tag in page.find_all(style=True):
         if REMOTE_IN_CSS.search(tag["style"]):
             found.append(f"<{tag.name} style={short(tag['style'])}>")
@@ -114,5 +113,72 @@ def test_nothing_needed_to_render_comes_from_the_network(
 ) -> None:
     remote = _remote_resources(soup(docname))
     assert not remote, (
-        f"{docname} loads from the network (links are fine, loads are not): {remote}"
+        f"{docname} loads from the network (links are fine, loads are not): "
+        f"{remote}"
+    )
+
+
+NOTEBOOK_PAGES = [d for d in CHAPTERS if (ROOT / f"{d}.ipynb").is_file()]
+
+
+def _target(docname: str, href: str) -> Path:
+    """The file a link on a page points to."""
+    return (page_path(docname).parent / unquote(href)).resolve()
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_notebook_page_offers_its_notebook_and_the_package(
+    build_html: Path, docname: str
+) -> None:
+    page = soup(docname)
+    notebook = (ROOT / f"{docname}.ipynb").read_bytes()
+
+    button = page.select_one(
+        ".article-header-buttons > a.btn-download-notebook-button"
+    )
+    assert button and button.get_text(strip=True), (
+        f"{docname}: no labelled notebook download button in the header"
+    )
+    assert _target(docname, button["href"]).read_bytes() == notebook, (
+        f"{docname}: the download button does not give this notebook"
+    )
+
+    note = page.select_one("p.sincos-run-note")
+    assert note, f"{docname}: no line on how to run the chapter"
+    assert note.find_previous_sibling().name == "h1", (
+        f"{docname}: the line on running the chapter is not under the title"
+    )
+    links = {
+        PurePosixPath(a["href"]).suffix: _target(docname, a["href"])
+        for a in note.find_all("a")
+    }
+    assert links.get(".ipynb") == _target(docname, button["href"]), (
+        f"{docname}: the note does not link this notebook: {links}"
+    )
+    wheel = links.get(".whl")
+    assert wheel and wheel.is_file(), (
+        f"{docname}: the note does not link a wheel the book holds: {links}"
+    )
+    assert f"pip install {wheel.name}" in note.get_text(), (
+        f"{docname}: the note does not say how to install {wheel.name}"
+    )
+
+
+def test_the_book_ships_a_wheel_of_the_package(build_html: Path) -> None:
+    wheels = sorted(build_html.glob("*.whl"))
+    assert len(wheels) == 1, f"wheels at the top of the book: {wheels}"
+    installed = metadata("sincos-lstm")  # this project, from pyproject.toml
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        names = set(wheel.namelist())
+        info = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        shipped = wheel.read(info).decode()
+    sources = {
+        f"sincos/{path.name}"
+        for path in (ROOT / "sincos").iterdir()
+        if path.suffix in (".py", ".npz")
+    }
+    assert sources <= names, f"missing from the wheel: {sources - names}"
+    assert f"\nName: {installed['Name']}\n" in shipped
+    assert f"\nVersion: {installed['Version']}\n" in shipped, (
+        f"{wheels[0].name} is not version {installed['Version']}: rebuild"
     )

@@ -15,7 +15,8 @@ def test_every_notebook_is_in_the_toc() -> None:
         str(p) for p in notebooks if p.with_suffix("").as_posix() not in listed
     ]
     assert not missing, (
-        f"notebooks not listed in _toc.yml (the book would skip them): {missing}"
+        "notebooks not listed in _toc.yml (the book would skip them): "
+        f"{missing}"
     )
 
 
