@@ -13,6 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[book,test,lint]'
 	touch $(STAMP)
 
+# Every kernel of the environment draws figures as the book shows them (SVG):
+# nbval must draw what scripts/execute_notebooks.py stored.
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
+$(KERNEL_CONFIG): | $(STAMP)
+	mkdir -p $(@D)
+	ln -sf ../../../scripts/ipython_kernel_config.py $@
+
 ## book: build the HTML book from the notebooks' stored outputs and print where it is
 book: $(STAMP)
 	$(BIN)/python book/build.py
@@ -39,7 +46,7 @@ js-tests:
 # with TensorFlow's kernels as this CPU picks them, and capped at SSE4.1, which
 # rounds like another machine. Stored outputs must hold on any CPU.
 NBVAL := $(BIN)/pytest -q -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/sanitize.cfg
-notebooks: $(STAMP)
+notebooks: $(STAMP) $(KERNEL_CONFIG)
 	$(NBVAL) notebooks
 	ONEDNN_MAX_CPU_ISA=SSE41 $(NBVAL) notebooks
 

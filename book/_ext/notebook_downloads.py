@@ -54,8 +54,11 @@ def build_wheel(root: Path, folder: Path) -> Path:
                 )
             else:
                 shutil.copy2(path, source / name)
+        # No build isolation: the build uses the environment's setuptools
+        # (the book extra) and downloads nothing.
         command = [sys.executable, "-m", "pip", "wheel", "--no-deps"]
-        command += ["--quiet", "--wheel-dir", str(folder), str(source)]
+        command += ["--no-build-isolation", "--quiet"]
+        command += ["--wheel-dir", str(folder), str(source)]
         done = subprocess.run(command, capture_output=True, text=True)
     wheels = sorted(folder.glob("*.whl"))
     if done.returncode != 0 or len(wheels) != 1:
