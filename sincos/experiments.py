@@ -1,9 +1,12 @@
 """Experiments beyond the tutorial: carrying the state or not, the length of
-the truncated-backpropagation window, the learning rate and the cell size.
+the truncated-backpropagation window, the learning rate and the cell size
+(trained with the fast ``Trainer``), and a plain RNN in place of the LSTM
+(trained with the readable loop of ``sincos.training``).
 
-The experiments train fresh ``Trainer``s with fixed seeds, so the costs they
-return are the same on every run on the same machine; only the measured times
-vary.
+Every run starts from a fixed seed, so its costs are the same on every run
+on the same machine; another processor rounds differently, and the costs
+drift apart slowly, or fast where training is unstable. Measured times vary
+from run to run.
 
 Explained in the chapter "Experiments" (notebooks/07_experiments.ipynb).
 """
@@ -12,15 +15,16 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .config import Hyperparams
-from .data import Batch, make_batch
+from .data import Batch, SinCosBatches, make_batch
 from .fast import Trainer, fused_forward, weight_variables
-from .model import tf
+from .model import LSTMRNN, keras, tf
+from .training import make_optimizer, train
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -69,9 +73,13 @@ class Spread:
             f"(min {fmt(self.low)}, max {fmt(self.high)})"
         )
 
-    def median_range(self) -> str:
-        """The median and, in brackets, the smallest and the largest value."""
-        return f"{fmt(self.median)} [{fmt(self.low)}, {fmt(self.high)}]"
+    def median_range(self, digits: int = 3) -> str:
+        """The median and, in brackets, the smallest and the largest value,
+        each to ``digits`` significant digits."""
+        median, low, high = (
+            fmt(v, digits) for v in (self.median, self.low, self.high)
+        )
+        return f"{median} [{low}, {high}]"
 
 
 class Runs:
@@ -362,3 +370,77 @@ def window_sweep(
         eval_steps=eval_steps,
         runs=runs,
     )
+
+
+# -- a plain RNN in place of the LSTM -----------------------------------------
+
+
+class SimpleRNNModel(keras.Model):
+    """``LSTMRNN`` with a plain recurrent layer in place of the LSTM: no
+    gates and no cell state, h_t = tanh(x_t W + h_(t-1) U + b).
+
+    ``pred, (h,) = model(seq, state)``: the state is h alone, (batch,
+    cell_size), or None for zeros. The in_hidden and out_hidden layers are
+    those of ``LSTMRNN(hp)``, with the same initial weights; W and U are drawn
+    the way TF1's ``BasicRNNCell`` drew its kernel, glorot-uniform over
+    [x; h] -> h, as ``LSTMRNN``'s LSTM is drawn like TF1's ``BasicLSTMCell``.
+    """
+
+    def __init__(self, hp: Hyperparams | None = None) -> None:
+        super().__init__(name="SimpleRNNModel")
+        self.hp = hp = hp or Hyperparams()
+        lstm_model = LSTMRNN(hp)  # lends its in and out layers
+        self.in_hidden = lstm_model.in_hidden
+        self.out_hidden = lstm_model.out_hidden
+        cells, seed = hp.cell_size, 10 * hp.seed + 1
+        limit = math.sqrt(6.0 / (2 * cells + cells))
+        self.rnn = keras.layers.SimpleRNN(
+            cells,
+            name="RNN_cell",
+            return_sequences=True,
+            return_state=True,
+            kernel_initializer=keras.initializers.RandomUniform(
+                -limit, limit, seed=seed
+            ),
+            recurrent_initializer=keras.initializers.RandomUniform(
+                -limit, limit, seed=seed + 1
+            ),
+        )
+        self.rnn.build((None, None, cells))
+        self.built = True
+
+    def zero_state(self, batch_size: int):
+        """The state a sequence starts from: h all zeros."""
+        return (tf.zeros((batch_size, self.hp.cell_size)),)
+
+    def call(self, seq, state=None):
+        if state is None:
+            state = self.zero_state(tf.shape(seq)[0])
+        outputs, h = self.rnn(self.in_hidden(seq), initial_state=list(state))
+        return self.out_hidden(outputs), (h,)
+
+
+def train_seeds(
+    model_class: Callable[[Hyperparams], keras.Model],
+    seeds: Sequence[int],
+    iterations: int = 200,
+    hp: Hyperparams | None = None,
+) -> np.ndarray:
+    """The costs, (len(seeds), iterations), of a fresh
+    ``model_class(hp with that seed)`` per seed, trained by the readable loop
+    ``sincos.training.train`` with the state carried (``LSTMRNN`` and
+    ``SimpleRNNModel`` both fit it)."""
+    hp = hp or Hyperparams()
+    costs = []
+    for seed in seeds:
+        hp_seed = hp.replace(seed=seed)
+        model = model_class(hp_seed)
+        run, _ = train(
+            model,
+            make_optimizer(model),
+            SinCosBatches(hp_seed),
+            iterations,
+            print_every=0,
+        )
+        costs.append(run)
+    return np.array(costs)

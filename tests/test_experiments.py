@@ -1,4 +1,5 @@
-"""Tests of sincos.experiments: small runs, properties rather than stored numbers."""
+"""Tests of sincos.experiments: small runs, properties rather than stored
+numbers."""
 
 import math
 
@@ -10,9 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from sincos import Hyperparams, Trainer, make_batch, plotting
+from sincos import LSTMRNN, Hyperparams, Trainer, make_batch, plotting
 from sincos.experiments import (
     Runs,
+    SimpleRNNModel,
     Spread,
     ambiguous_rows,
     compare_state,
@@ -21,16 +23,19 @@ from sincos.experiments import (
     iterations_for,
     rollout,
     sweep,
+    train_seeds,
     window_mse,
     window_sweep,
 )
+from sincos.model import compute_cost
 
 SMALL = Hyperparams(time_steps=5, batch_size=10)
 
 
 @pytest.fixture(scope="module")
 def tutorial_runs():
-    """The tutorial's configuration, seed 1, trained 200 iterations both ways."""
+    """The tutorial's configuration, seed 1, trained 200 iterations both
+    ways."""
     return compare_state((1,), 200)
 
 
@@ -237,3 +242,87 @@ def test_experiment_figures_draw_from_results(tutorial_runs):
         "time_steps (window length)"
     ] * 3
     plt.close("all")
+
+
+def test_spread_median_range_rounds_to_the_digits_asked_for():
+    s = Spread.of([0.123456, 0.0456789, 2.34567])
+    assert s.median_range(2) == "0.12 [0.046, 2.3]"
+    assert s.median_range() == "0.123 [0.0457, 2.35]"
+
+
+def numpy_simple_rnn(model, seq, h):
+    """The plain RNN written out in numpy: Dense per step, then
+    h = tanh(x W + h U + b) step by step, then Dense per step."""
+    cell = model.rnn.cell
+    w_in, b_in, kernel, recurrent, bias, w_out, b_out = (
+        v.numpy().astype(np.float64)
+        for v in (
+            model.in_hidden.kernel,
+            model.in_hidden.bias,
+            cell.kernel,
+            cell.recurrent_kernel,
+            cell.bias,
+            model.out_hidden.kernel,
+            model.out_hidden.bias,
+        )
+    )
+    x = seq.astype(np.float64) @ w_in + b_in
+    outputs = []
+    for t in range(seq.shape[1]):
+        h = np.tanh(x[:, t] @ kernel + h @ recurrent + bias)
+        outputs.append(h)
+    return np.stack(outputs, axis=1) @ w_out + b_out, h
+
+
+def test_simple_rnn_model_is_a_tanh_recurrence_between_dense_layers():
+    rng = np.random.default_rng(0)
+    model = SimpleRNNModel(Hyperparams(cell_size=6, seed=3))
+    for v in model.trainable_variables:  # away from the zero biases
+        v.assign(v + rng.normal(scale=0.3, size=v.shape).astype(np.float32))
+    seq = rng.normal(size=(4, 9, 1)).astype(np.float32)
+    h = rng.normal(size=(4, 6)).astype(np.float32)
+    pred, state = model(seq, (h,))
+    want, want_h = numpy_simple_rnn(model, seq, h)
+    assert len(state) == 1
+    np.testing.assert_allclose(pred, want, atol=1e-5)
+    np.testing.assert_allclose(state[0], want_h, atol=1e-5)
+    from_zeros, _ = model(seq)
+    np.testing.assert_allclose(
+        from_zeros,
+        numpy_simple_rnn(model, seq, np.zeros((4, 6)))[0],
+        atol=1e-5,
+    )
+
+
+@pytest.mark.parametrize("cells", [1, 10, 20])
+def test_simple_rnn_model_shares_the_lstm_models_start_but_no_gates(cells):
+    hp = Hyperparams(cell_size=cells, seed=4)
+    rnn, lstm = SimpleRNNModel(hp), LSTMRNN(hp)
+    for layer in ("in_hidden", "out_hidden"):
+        mine, theirs = getattr(rnn, layer), getattr(lstm, layer)
+        for a, b in zip(mine.weights, theirs.weights, strict=True):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+    # in_hidden 2H, recurrent layer 2H^2 + H, out_hidden H + 1: every one
+    # of them trained, and no LSTM weight among them
+    assert rnn.count_params() == 2 * cells**2 + 4 * cells + 1
+    assert sum(int(np.prod(v.shape)) for v in rnn.trainable_variables) == (
+        rnn.count_params()
+    )
+    limit = np.sqrt(6 / (3 * cells))
+    for w in (rnn.rnn.cell.kernel, rnn.rnn.cell.recurrent_kernel):
+        assert np.abs(w.numpy()).max() <= limit
+    (h,) = rnn.zero_state(5)
+    np.testing.assert_array_equal(h.numpy(), np.zeros((5, cells)))
+
+
+@pytest.mark.parametrize("model_class", [LSTMRNN, SimpleRNNModel])
+def test_train_seeds_trains_every_seed_from_its_own_start(model_class):
+    costs = train_seeds(model_class, (1, 2), iterations=3, hp=SMALL)
+    assert costs.shape == (2, 3)
+    batch = make_batch(0, SMALL.time_steps, SMALL.batch_size)
+    for row, seed in zip(costs, (1, 2), strict=True):
+        untrained = model_class(SMALL.replace(seed=seed))
+        pred, _ = untrained(batch.seq)
+        first = float(compute_cost(pred, batch.res))
+        assert row[0] == pytest.approx(first, rel=1e-5)
+    assert costs[0, 0] != costs[1, 0]
