@@ -193,7 +193,7 @@ def prediction_animation(
         words = (
             [f"iteration {iterations[k]}"] if iterations is not None else []
         )
-        words += [f"cost {costs[k]:.3f}"] if costs is not None else []
+        words += [f"cost {costs[k]:.3g}"] if costs is not None else []
         title.set_text(", ".join(words) or f"frame {k + 1}")
         return target, pred, title
 
