@@ -55,15 +55,16 @@ def test_train_step_returns_the_cost_from_before_its_one_update():
     assert float(got_cost) == pytest.approx(float(cost), rel=1e-6)
     for got, want in ((got_pred, pred), (got_h, h), (got_c, c)):
         np.testing.assert_allclose(got, want, atol=1e-6)
-    # Adam's first update moves a weight by the learning rate against its
-    # gradient, wherever the gradient is far above epsilon; a second update
-    # would move it twice as far.
+    # Adam's first update moves a weight by lr |g| / (|g| + 3.2e-7) against
+    # its gradient g: by the learning rate, to 3.2e-5, where |g| > 1e-2 (and
+    # float32 rounds the move by under 1e-4 of it); a second update would
+    # move it twice as far.
     assert int(optimizer.iterations) == 1
     lr = hp.learning_rate
     for w, old, g in zip(variables, before, gradients, strict=True):
         step = w.numpy() - old
-        assert np.abs(step).max() <= lr * (1 + 1e-5), w.path
-        clear = np.abs(g) > 1e-4
+        assert np.abs(step).max() <= lr * (1 + 1e-4), w.path
+        clear = np.abs(g) > 1e-2
         assert clear.any(), w.path
         np.testing.assert_allclose(
             step[clear], -lr * np.sign(g[clear]), rtol=1e-3, err_msg=w.path
