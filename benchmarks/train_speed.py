@@ -4,7 +4,12 @@
 
 Medians in ms per iteration, the first call of each path reported apart (it
 includes tracing/compiling). Paths:
-- trainer.step(): one iteration per call of the trainer's compiled loop;
+- readable train_step: sincos.training.train_step (the Keras LSTMRNN, a
+  GradientTape and keras.optimizers.Adam under tf.function), one call per
+  iteration with the state carried and the cost read back, as in
+  sincos.training.train;
+- readable train(200): sincos.training.train, 200 iterations per call;
+- trainer.step(): one iteration per call of the fused trainer's compiled loop;
 - trainer.run(200): 200 iterations per call of the same loop;
 - eager: the Keras LSTMRNN, a GradientTape and keras.optimizers.Adam, no
   tf.function;
@@ -60,6 +65,38 @@ def trainer_paths(repeats: int) -> dict[str, tuple[float, float]]:
     return {
         "trainer.step()": step,
         "trainer.run(200) per iteration": (first / 200, loop / 200),
+    }
+
+
+def readable_paths(repeats: int) -> dict[str, tuple[float, float]]:
+    from sincos import (
+        LSTMRNN,
+        Hyperparams,
+        SinCosBatches,
+        make_optimizer,
+        train,
+        train_step,
+    )
+
+    hp = Hyperparams()
+    model = LSTMRNN(hp)
+    optimizer = make_optimizer(model)
+    batches = SinCosBatches(hp)
+    state = [model.zero_state(hp.batch_size)]
+
+    def step():
+        seq, res, _ = next(batches)
+        cost, _, state[0] = train_step(model, optimizer, seq, res, state[0])
+        float(cost)
+
+    one = timed(step, 300 * repeats)
+    first, loop = timed(
+        lambda: train(model, optimizer, batches, 200, print_every=0),
+        5 * repeats,
+    )
+    return {
+        "readable train_step, one call per iteration": one,
+        "readable train(200) per iteration": (first / 200, loop / 200),
     }
 
 
@@ -154,15 +191,16 @@ def main() -> None:
     )
     repeats = parser.parse_args().repeats
     rows = trainer_paths(repeats)
+    rows |= readable_paths(repeats)
     rows["eager (Keras model + GradientTape)"] = eager_path(repeats)
     rows["Keras stateful LSTM, train_on_batch"] = keras_stateful_path(repeats)
     base = rows["trainer.step()"][1]
     print(
-        f"{'path':40s} {'first call ms':>14s} {'median ms':>10s} "
+        f"{'path':44s} {'first call ms':>14s} {'median ms':>10s} "
         f"{'vs step()':>10s}"
     )
     for name, (first, median) in rows.items():
-        print(f"{name:40s} {first:14.2f} {median:10.3f} {median / base:9.2f}x")
+        print(f"{name:44s} {first:14.2f} {median:10.3f} {median / base:9.2f}x")
     first200, cli = fresh_processes(repeats)
     total, create, trace, run = first200
     print(

@@ -43,15 +43,16 @@ def weight_variables(model: LSTMRNN) -> list[tf.Variable]:
 
 
 def fused_forward(weights: Sequence, seq, h, c):
-    """The same function as ``LSTMRNN.call``, written with TensorFlow's fused LSTM op.
+    """The same function as ``LSTMRNN.call``, written with TensorFlow's
+    fused LSTM op.
 
     ``weights`` are ``weight_variables(model)``. The LSTM runs as one
     ``BlockLSTM`` op (TF1's fused LSTM kernel, and one op for its gradient)
-    instead of a loop of small ops. The linear in_hidden layer is folded into the
-    op's input weights, which are stacked on the recurrent kernel with the gates
-    reordered from Keras's i, f, c, o to the op's i, c, f, o; the forget bias of 1
-    is already in Keras's bias, so the op adds none. Name scopes follow the
-    original graph. Returns ``pred, (h, c)``.
+    instead of a loop of small ops. The linear in_hidden layer is folded into
+    the op's input weights, which are stacked on the recurrent kernel with
+    the gates reordered from Keras's i, f, c, o to the op's i, c, f, o; the
+    forget bias of 1 is already in Keras's bias, so the op adds none. Name
+    scopes follow the original graph. Returns ``pred, (h, c)``.
     """
     pred, state = fused_forward_time_major(
         weights, tf.transpose(seq, [1, 0, 2]), h, c
@@ -60,15 +61,17 @@ def fused_forward(weights: Sequence, seq, h, c):
 
 
 def fused_forward_time_major(weights: Sequence, seq, h, c):
-    """``fused_forward`` on time-major data: ``seq`` and the returned ``pred`` are
-    (time_steps, batch, features), the layout the fused op works in."""
+    """``fused_forward`` on time-major data: ``seq`` and the returned
+    ``pred`` are (time_steps, batch, features), the layout the fused op
+    works in."""
     w_in, b_in, kernel, recurrent, bias, w_out, b_out = weights
     steps, batch, _ = seq.shape
     units = bias.shape[0] // 4
     with tf.name_scope("in_hidden"):
         # in_hidden is linear, so it folds into the LSTM's input weights:
-        # (x W_in + b_in) K + b = x (W_in K) + (b_in K + b). The fused op then reads
-        # one feature per step instead of cell_size: the same function, less work.
+        # (x W_in + b_in) K + b = x (W_in K) + (b_in K + b). The fused op then
+        # reads one feature per step instead of cell_size: the same function,
+        # less work.
         kernel_x = tf.matmul(w_in, kernel)
         bias_x = tf.linalg.matvec(kernel, b_in, transpose_a=True) + bias
     with tf.name_scope("LSTM_cell"):
@@ -98,8 +101,9 @@ def fused_forward_time_major(weights: Sequence, seq, h, c):
 
 
 def gate_permutation(units: int) -> np.ndarray:
-    """The 0/1 matrix P with ``w @ P`` = ``w``'s gate blocks reordered from Keras's
-    i, f, c, o to i, c, f, o (TF1's i, j, f, o). Multiplying by it is exact."""
+    """The 0/1 matrix P with ``w @ P`` = ``w``'s gate blocks reordered from
+    Keras's i, f, c, o to i, c, f, o (TF1's i, j, f, o). Multiplying by it is
+    exact."""
     order = np.concatenate(
         [np.arange(units) + k * units for k in (0, 2, 1, 3)]
     )
@@ -113,8 +117,9 @@ def numpy_weights(model: LSTMRNN) -> list[np.ndarray]:
 
 @dataclass(frozen=True)
 class StepResult:
-    """One training iteration: its number (from 0, like the tutorial's ``i``), the
-    cost before the update, the prediction for the batch, and the batch."""
+    """One training iteration: its number (from 0, like the tutorial's
+    ``i``), the cost before the update, the prediction for the batch, and the
+    batch."""
 
     iteration: int
     cost: float
@@ -123,8 +128,8 @@ class StepResult:
 
 
 class Adam:
-    """Adam with TF1's defaults (epsilon 1e-8), updating with TensorFlow's fused
-    ``ResourceApplyAdam`` op, the op TF1's ``AdamOptimizer`` ran:
+    """Adam with TF1's defaults (epsilon 1e-8), updating with TensorFlow's
+    fused ``ResourceApplyAdam`` op, the op TF1's ``AdamOptimizer`` ran:
     m <- m + (g - m)(1 - b1); v <- v + (g^2 - v)(1 - b2);
     w <- w - lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)."""
 
@@ -179,15 +184,17 @@ class Adam:
 class Trainer:
     """Owns the model, the optimizer, the batches and the carried LSTM state.
 
-    ``step()`` trains one iteration and returns a ``StepResult``; ``run(n)`` trains
-    ``n``. With ``stateful=True`` (the tutorial's way) each batch starts from the
-    state the previous batch ended in; with ``stateful=False`` from zeros.
-    ``stateful`` may be switched between steps.
+    ``step()`` trains one iteration and returns a ``StepResult``; ``run(n)``
+    trains ``n``. With ``stateful=True`` (the tutorial's way) each batch
+    starts from the state the previous batch ended in; with
+    ``stateful=False`` from zeros. ``stateful`` may be switched between
+    steps.
 
     Training runs the model's own weights through ``fused_forward`` (the same
-    function as the Keras layers) in one compiled loop, traced once, that makes the
-    batches in the graph and carries the state inside: ``run(n)`` is one call for
-    ``n`` iterations, ``step()`` is ``run(1)`` with the iteration's details.
+    function as the Keras layers) in one compiled loop, traced once, that
+    makes the batches in the graph and carries the state inside: ``run(n)``
+    is one call for ``n`` iterations, ``step()`` is ``run(1)`` with the
+    iteration's details.
     """
 
     def __init__(
@@ -219,11 +226,12 @@ class Trainer:
         self.last: StepResult | None = None
         self.state = self._zero_state()
 
-    # -- public API -------------------------------------------------------------
+    # -- public API --------------------------------------------------------
 
     @property
     def iteration(self) -> int:
-        """How many iterations have been trained since the start (or the last reset)."""
+        """How many iterations have been trained since the start (or the
+        last reset)."""
         return len(self.history)
 
     def step(self) -> StepResult:
@@ -235,9 +243,10 @@ class Trainer:
     def run(
         self, n: int, callback: Callable[[StepResult], object] | None = None
     ) -> list[float]:
-        """Train ``n`` iterations and return their costs. Without a ``callback`` all
-        ``n`` run in one call of the compiled loop; with one, every iteration is a
-        ``step()`` and the callback gets its ``StepResult``."""
+        """Train ``n`` iterations and return their costs. Without a
+        ``callback`` all ``n`` run in one call of the compiled loop; with one,
+        every iteration is a ``step()`` and the callback gets its
+        ``StepResult``."""
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
             raise ValueError(f"n must be a non-negative integer, got {n!r}")
         if callback is None:
@@ -250,7 +259,8 @@ class Trainer:
         return costs
 
     def reset(self) -> None:
-        """Back to the exact start: initial weights, fresh optimizer, first batch, zero state."""
+        """Back to the exact start: initial weights, fresh optimizer, first
+        batch, zero state."""
         for w, value in zip(self._weights, self._initial, strict=True):
             w.assign(value)
         for slot in self.adam.slots():
@@ -261,8 +271,9 @@ class Trainer:
         self.last = None
 
     def iteration_graph(self):
-        """One training iteration as a ``tf.Graph`` with the original's scope names
-        (inputs, in_hidden, LSTM_cell, out_hidden, cost, train), for TensorBoard."""
+        """One training iteration as a ``tf.Graph`` with the original's scope
+        names (inputs, in_hidden, LSTM_cell, out_hidden, cost, train), for
+        TensorBoard."""
         hp = self.hp
         window = tf.TensorSpec((hp.time_steps, hp.batch_size, 1), tf.float32)
         state = tf.TensorSpec((hp.batch_size, hp.cell_size), tf.float32)
@@ -272,29 +283,31 @@ class Trainer:
         ).graph
 
     def set_initial_weights(self, weights: Sequence[np.ndarray]) -> None:
-        """Start from these weights (in ``weight_variables(model)`` order) instead
-        of the seeded ones, and reset to them: ``reset()`` returns here too."""
+        """Start from these weights (in ``weight_variables(model)`` order)
+        instead of the seeded ones, and reset to them: ``reset()`` returns
+        here too."""
         weights = [np.asarray(w, np.float32) for w in weights]
-        if [w.shape for w in weights] != [
-            tuple(v.shape) for v in self._weights
-        ]:
+        shapes = [tuple(v.shape) for v in self._weights]
+        if [w.shape for w in weights] != shapes:
             raise ValueError(
-                f"expected weights shaped {[tuple(v.shape) for v in self._weights]},"
+                f"expected weights shaped {shapes},"
                 f" got {[w.shape for w in weights]}"
             )
         self._initial = weights
         self.reset()
 
     def predict(self, seq: np.ndarray, state=None) -> tuple[np.ndarray, tuple]:
-        """The model's prediction for ``seq`` from ``state`` (zeros if None), without training."""
+        """The model's prediction for ``seq`` from ``state`` (zeros if None),
+        without training."""
         pred, state = self.model(tf.constant(seq, tf.float32), state)
         return pred.numpy(), state
 
-    # -- saving and resuming ----------------------------------------------------
+    # -- saving and resuming -----------------------------------------------
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write weights, optimizer state, data position, carried state and history to
-        one ``.npz`` file; ``Trainer.load(path)`` continues exactly where this stopped."""
+        """Write weights, optimizer state, data position, carried state and
+        history to one ``.npz`` file; ``Trainer.load(path)`` continues exactly
+        where this stopped."""
         path = Path(path)
         arrays = {
             f"weight_{i}": w.numpy() for i, w in enumerate(self._weights)
@@ -354,11 +367,12 @@ class Trainer:
         trainer.history = [float(x) for x in arrays["history"]]
         return trainer
 
-    # -- the compiled loop -------------------------------------------------------
+    # -- the compiled loop -------------------------------------------------
 
     def _train(self, n: int) -> list[float]:
-        """Run the compiled loop for ``n`` iterations and take over its results; on a
-        non-finite cost keep everything from before that iteration and raise."""
+        """Run the compiled loop for ``n`` iterations and take over its
+        results; on a non-finite cost keep everything from before that
+        iteration and raise."""
         if n == 0:
             return []
         if self._run_concrete is None:
@@ -385,16 +399,17 @@ class Trainer:
             )
         if not bool(ok):
             raise FloatingPointError(
-                f"cost became {costs[-1]} at iteration {self.iteration} with learning_rate="
-                f"{self.hp.learning_rate}; training stopped and the weights from before "
-                f"that iteration are kept (try a smaller learning rate)"
+                f"cost became {costs[-1]} at iteration {self.iteration} with "
+                f"learning_rate={self.hp.learning_rate}; training stopped and "
+                f"the weights from before that iteration are kept (try a "
+                f"smaller learning rate)"
             )
         return costs
 
     def _train_once(self, seq, res, h, c, keep):
-        """One iteration as graph ops on time-major data: forward, cost, gradient, and
-        the Adam update if the cost is finite. Returns cost, prediction, new state and whether the
-        update was applied."""
+        """One iteration as graph ops on time-major data: forward, cost,
+        gradient, and the Adam update if the cost is finite. Returns cost,
+        prediction, new state and whether the update was applied."""
         with tf.name_scope("inputs"):
             seq, res = tf.identity(seq, name="xs"), tf.identity(res, name="ys")
             h, c = h * keep, c * keep
@@ -453,13 +468,14 @@ class Trainer:
 
 
 class BatchAngles:
-    """``make_batch`` as graph ops for loops that make their own batches, time major.
+    """``make_batch`` as graph ops for loops that make their own batches, time
+    major.
 
     Batch ``start`` holds sin and cos of (start + k) / (10 pi) for the offsets
     k = b*T + t. With a = start / (10 pi) and d_k = k / (10 pi) computed once,
     sin(a + d) = sin a cos d + cos a sin d (and likewise cos) costs two scalar
-    sines and a few products per batch instead of 2 T B sines, in float64, so the
-    float32 results match ``make_batch``'s.
+    sines and a few products per batch instead of 2 T B sines, in float64, so
+    the float32 results match ``make_batch``'s.
     """
 
     def __init__(self, time_steps: int, batch_size: int) -> None:
@@ -472,7 +488,8 @@ class BatchAngles:
         self.sin_d, self.cos_d = tf.constant(np.sin(d)), tf.constant(np.cos(d))
 
     def batch(self, start):
-        """``seq, res`` (time_steps, batch, 1) float32 for the int64 ``start``."""
+        """``seq, res`` (time_steps, batch, 1) float32 for the int64
+        ``start``."""
         a = tf.cast(start, tf.float64) / X_SCALE
         sin_a, cos_a = tf.sin(a), tf.cos(a)
         seq = sin_a * self.cos_d + cos_a * self.sin_d

@@ -2,6 +2,7 @@
 numbers."""
 
 import math
+import types
 
 import matplotlib
 
@@ -11,7 +12,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from sincos import LSTMRNN, Hyperparams, Trainer, make_batch, plotting
+from sincos import (
+    LSTMRNN,
+    Hyperparams,
+    Trainer,
+    experiments,
+    make_batch,
+    plotting,
+)
 from sincos.experiments import (
     Runs,
     SimpleRNNModel,
@@ -75,18 +83,40 @@ def test_iterations_for_rejects_samples_that_do_not_divide():
         iterations_for(0, Hyperparams())
 
 
-def test_runs_train_each_configuration_once_with_the_costs_of_one_run():
+@pytest.fixture
+def clock(monkeypatch):
+    """A stand-in for ``time.perf_counter`` in sincos.experiments: each run
+    is timed by two readings, and the k-th run takes ``durations[k]``
+    seconds."""
+    durations, readings = [], []
+
+    def perf_counter():
+        run, second = divmod(len(readings), 2)
+        readings.append(100.0 * run + (durations[run] if second else 0.0))
+        return readings[-1]
+
+    fake = types.SimpleNamespace(perf_counter=perf_counter)
+    monkeypatch.setattr(experiments, "time", fake)
+    return durations
+
+
+def test_runs_train_each_configuration_once_with_the_costs_of_one_run(clock):
+    clock += [2.2, 5.0]
     runs = Runs()
     first = runs.trainer(SMALL, 12)
     assert runs.trainer(SMALL, 12) is first
-    assert runs.trainer(SMALL, 12, stateful=False) is not first
-    assert len(runs) == 2
-    assert first.iteration == 12
-    assert runs.seconds_per_iteration(SMALL, 12) > 0
-    plain = Trainer(SMALL)
-    assert (
-        plain.run(12) == first.history
-    )  # timing in two calls changes nothing
+    reset = runs.trainer(SMALL, 12, stateful=False)
+    assert len(runs) == 2 and reset is not first
+    assert first.iteration == reset.iteration == 12
+    assert (first.stateful, reset.stateful) == (True, False)
+    # timed after the first iteration, which traces: 11 iterations in 2.2 s
+    assert runs.seconds_per_iteration(SMALL, 12) == pytest.approx(0.2)
+    assert runs.seconds_per_iteration(SMALL, 12, False) == pytest.approx(
+        5 / 11
+    )
+    # timing in two calls changes nothing
+    assert Trainer(SMALL).run(12) == first.history
+    assert Trainer(SMALL, stateful=False).run(12) == reset.history
 
 
 def test_runs_need_two_iterations_to_time_one():
@@ -97,8 +127,12 @@ def test_runs_need_two_iterations_to_time_one():
 def test_compare_state_trains_both_ways_per_seed():
     result = compare_state((1, 2), 6, hp=SMALL)
     assert result.carried.shape == result.reset.shape == (2, 6)
-    assert [t.stateful for t in result.trainers[True]] == [True, True]
-    assert [t.stateful for t in result.trainers[False]] == [False, False]
+    for seed, carried, reset in zip(
+        (1, 2), result.carried, result.reset, strict=True
+    ):
+        hp = SMALL.replace(seed=seed)
+        assert carried.tolist() == Trainer(hp).run(6)
+        assert reset.tolist() == Trainer(hp, stateful=False).run(6)
     assert [t.hp.seed for t in result.trainers[False]] == [1, 2]
     assert result.final(True).high == result.carried[:, -1].max()
     assert result.tail(False, last=3).mean == pytest.approx(
@@ -110,11 +144,22 @@ def test_carrying_the_state_lowers_the_cost(tutorial_runs):
     assert tutorial_runs.tail_ratio() > 3
 
 
-def test_error_by_position_has_one_value_per_position(tutorial_runs):
+@pytest.mark.parametrize("carry", [True, False])
+def test_error_by_position_averages_each_position_over_rows_and_batches(
+    tutorial_runs, carry
+):
     trainer = tutorial_runs.trainers[True][0]
-    errors = error_by_position(trainer, 2, carry=True)
-    assert errors.shape == (trainer.hp.time_steps,)
-    assert np.all(errors >= 0)
+    # the Keras model's predictions of the next two batches, computed apart
+    state, squared = (trainer.state if carry else None), []
+    for k in range(2):
+        start = trainer.batches.start + k * trainer.hp.time_steps
+        batch = make_batch(start, trainer.hp.time_steps, trainer.hp.batch_size)
+        pred, end = trainer.predict(batch.seq, state)
+        squared.append((pred - batch.res)[..., 0] ** 2)  # (rows, positions)
+        state = end if carry else None
+    want = np.concatenate(squared).mean(axis=0)
+    errors = error_by_position(trainer, 2, carry=carry)
+    np.testing.assert_allclose(errors, want, rtol=1e-4, atol=1e-7)
 
 
 def test_a_zero_start_hurts_the_first_position_after_training(tutorial_runs):
@@ -171,15 +216,20 @@ def test_ambiguous_rows_needs_both_signs():
         ambiguous_rows(make_batch(0, 5, 3))
 
 
-def test_window_sweep_sees_equal_samples_at_every_window():
+def test_window_sweep_sees_equal_samples_at_every_window(clock):
+    clock += [7.0, 3.0, 1.0, 8.0]  # (window 5, 10) x (seed 1, 2)
     samples = 400
     points = window_sweep((5, 10), (1, 2), samples, hp=SMALL, eval_steps=10)
     assert [p.value for p in points] == [5, 10]
     for p in points:
         assert p.iterations * p.value * SMALL.batch_size == samples
         assert p.costs.shape == (2, p.iterations) and p.mse.shape == (2,)
-        assert np.all(np.isfinite(p.mse)) and p.seconds_per_iteration > 0
+        assert np.all(np.isfinite(p.mse))
         assert p.stateful
+    # the fastest seed's time, per iteration after the first: 8 and 4
+    # iterations
+    assert points[0].seconds_per_iteration == pytest.approx(3.0 / 7)
+    assert points[1].seconds_per_iteration == pytest.approx(1.0 / 3)
 
 
 def test_sweep_shares_runs_and_checks_its_arguments():

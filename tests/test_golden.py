@@ -1,10 +1,11 @@
 """The port against the original: TF1's numbers, replayed by this project.
 
 ``sincos/tf1_reference.npz`` was written by ``scripts/tf1_reference.py``: the
-tutorial's TF1 graph (``BasicLSTMCell``, ``dynamic_rnn``, ``AdamOptimizer``) run
-for 200 iterations with the LSTM state fed back. It holds the initial weights in
-TF1's layout and the 200 costs. Started from the same weights, ``Trainer`` must
-produce the same 200 costs; and the mapping must matter, so that a wrong one fails.
+tutorial's TF1 graph (``BasicLSTMCell``, ``dynamic_rnn``, ``AdamOptimizer``)
+run for 200 iterations with the LSTM state fed back. It holds the initial
+weights in TF1's layout and the 200 costs. Started from the same weights,
+``Trainer`` must produce the same 200 costs; and the mapping must matter, so
+that a wrong one fails.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from sincos import LSTMRNN, Hyperparams, Trainer, compute_cost, make_batch
 from sincos.fast import weight_variables
 from sincos.tf1 import TF1_WEIGHTS, from_tf1_weights, load_reference
 
-RTOL = 2e-3  # over 200 iterations of Adam; the first cost is checked to 1e-5
+# The two programs round differently (another LSTM kernel, the input layer
+# folded into it), and training amplifies the difference: measured here, the
+# largest relative error is 2.0e-5 over the first 50 costs and 3.8e-4 over
+# all 200 (1.7e-5 and 2.6e-4 with ONEDNN_MAX_CPU_ISA=SSE41). Adam with
+# epsilon 1e-7 instead of TF1's 1e-8 gives 1.5e-4 over the first 50 (both
+# ways) and 1.1e-3 to 1.4e-3 over 200: the first 50 tell them apart, the 200
+# do not reliably. sincos.fast.Adam's formula is checked directly in
+# tests/test_fast.py.
+RTOL_50 = 5e-5  # 2.5x the clean error, a third of a wrong epsilon's
+RTOL_200 = 1e-3  # 2.7x the clean error
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +39,8 @@ def tf1_weights(ref):
 
 
 def replay(ref, **mapping) -> np.ndarray:
-    """The 200 costs of this project's trainer started from TF1's initial weights."""
+    """The 200 costs of this project's trainer started from TF1's initial
+    weights."""
     trainer = Trainer(Hyperparams(**ref["meta"]["hyperparams"]))
     trainer.set_initial_weights(from_tf1_weights(*tf1_weights(ref), **mapping))
     return np.asarray(trainer.run(len(ref["costs"])), np.float64)
@@ -58,8 +69,8 @@ def test_reference_file_is_what_the_tests_expect(reference):
 
 
 def test_first_cost_from_keras_model_matches_tf1(reference):
-    # The Keras layers themselves (not the trainer's fused op): one forward pass of
-    # the first batch from the zero state, before any update.
+    # The Keras layers themselves (not the trainer's fused op): one forward
+    # pass of the first batch from the zero state, before any update.
     hp = Hyperparams(**reference["meta"]["hyperparams"])
     model = LSTMRNN(hp)
     for var, value in zip(
@@ -74,10 +85,16 @@ def test_first_cost_from_keras_model_matches_tf1(reference):
     assert cost == pytest.approx(reference["costs"][0], rel=1e-5)
 
 
-def test_trainer_reproduces_all_200_tf1_costs(reference, replayed):
-    error = max_relative_error(replayed, reference["costs"])
-    assert error < RTOL, f"max relative error over 200 costs: {error:.2e}"
-    np.testing.assert_allclose(replayed, reference["costs"], rtol=RTOL)
+@pytest.mark.parametrize("iterations, rtol", [(50, RTOL_50), (200, RTOL_200)])
+def test_trainer_reproduces_the_tf1_costs(
+    reference, replayed, iterations, rtol
+):
+    error = max_relative_error(
+        replayed[:iterations], reference["costs"][:iterations]
+    )
+    assert error < rtol, (
+        f"max relative error over {iterations} costs: {error:.2e}"
+    )
 
 
 @pytest.mark.parametrize(

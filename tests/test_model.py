@@ -16,8 +16,8 @@ def sigmoid(x):
 
 
 def numpy_lstmrnn(weights, seq, h, c):
-    """The network written out in numpy: Dense per step, the LSTM recurrence with
-    Keras's gate order i, f, c, o, Dense per step."""
+    """The network written out in numpy: Dense per step, the LSTM recurrence
+    with Keras's gate order i, f, c, o, Dense per step."""
     w_in, b_in, kernel, recurrent, bias, w_out, b_out = (
         w.astype(np.float64) for w in weights
     )
@@ -37,9 +37,7 @@ def random_case():
     rng = np.random.default_rng(0)
     hp = Hyperparams(time_steps=9, batch_size=4, cell_size=6, seed=3)
     model = LSTMRNN(hp)
-    for w in weight_variables(
-        model
-    ):  # move away from the special initial values
+    for w in weight_variables(model):  # away from the special initial values
         w.assign(w + rng.normal(scale=0.3, size=w.shape).astype(np.float32))
     seq = rng.normal(size=(4, 9, 1)).astype(np.float32)
     h = rng.normal(size=(4, 6)).astype(np.float32)
@@ -127,9 +125,8 @@ def test_layers_carry_the_original_scope_names_and_parameter_count():
 
 
 def test_gate_permutation_moves_blocks_exactly():
-    w = np.repeat(np.arange(4, dtype=np.float32), 3)[
-        np.newaxis
-    ]  # blocks i f c o
+    blocks = np.arange(4, dtype=np.float32)  # i f c o
+    w = np.repeat(blocks, 3)[np.newaxis]
     np.testing.assert_array_equal(
         w @ gate_permutation(3), [[0, 0, 0, 2, 2, 2, 1, 1, 1, 3, 3, 3]]
     )

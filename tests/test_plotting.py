@@ -90,13 +90,32 @@ def test_continuation_panels_show_consecutive_windows():
     assert axes[-1].get_xlabel() == "x"
 
 
-def test_fit_overview_has_row_and_histograms():
+def test_fit_overview_draws_the_row_and_histograms_of_each_role():
     batch, _ = two_batches()
-    pred = np.zeros_like(batch.res)
+    pred = 0.5 * batch.res + 0.2  # apart from the target everywhere
     fig = plot_fit_overview(batch, pred, row=2, title="untrained")
     ax_row, ax_hist = fig.axes
     assert ax_row.get_title() == "row 2"
-    assert len(ax_row.get_lines()) == 2
+    target, prediction = ax_row.get_lines()
+    assert same_color(target.get_color(), TARGET["color"])
+    assert same_color(prediction.get_color(), PREDICTION["color"])
+    np.testing.assert_array_equal(target.get_ydata(), batch.res[2, :, 0])
+    np.testing.assert_array_equal(prediction.get_ydata(), pred[2, :, 0])
+    # the filled bars count the targets, the dashed outline the predictions
+    (bars,) = ax_hist.containers
+    edges = [r.get_x() for r in bars] + [
+        bars[-1].get_x() + bars[-1].get_width()
+    ]
+    assert same_color(bars[0].get_facecolor()[:3], TARGET["color"])
+    np.testing.assert_array_equal(
+        [r.get_height() for r in bars], np.histogram(batch.res, edges)[0]
+    )
+    outline = ax_hist.patches[-1]
+    assert same_color(outline.get_edgecolor(), PREDICTION["color"])
+    counts = np.histogram(pred, edges)[0]
+    np.testing.assert_array_equal(
+        outline.get_xy()[1 : 2 * len(counts) : 2, 1], counts
+    )
     assert ax_hist.get_xlabel() == "value" and ax_hist.get_ylabel() == "count"
     assert ax_hist.get_title() == f"all {batch.res.size} values"
     assert fig.get_suptitle() == "untrained"
