@@ -81,7 +81,7 @@ def test_train_carries_the_state_unless_stateless(stateful):
     frozen = keras.optimizers.Adam(0.0)
     frozen.build(model.trainable_variables)
     seen = []
-    costs = train(
+    costs, final = train(
         model,
         frozen,
         SinCosBatches(hp),
@@ -95,10 +95,10 @@ def test_train_carries_the_state_unless_stateless(stateful):
     for k, batch in enumerate(SinCosBatches(hp)):
         if k == 4:
             break
-        preds = {}
+        preds, ends = {}, {}
         for carry in (True, False):
-            preds[carry], end = model(batch.seq, state[carry])
-            state[carry] = end if carry else None
+            preds[carry], ends[carry] = model(batch.seq, state[carry])
+            state[carry] = ends[carry] if carry else None
         _, xs, pred = seen[k]
         np.testing.assert_array_equal(xs, batch.xs)
         np.testing.assert_allclose(pred, preds[stateful], atol=1e-5)
@@ -107,6 +107,9 @@ def test_train_carries_the_state_unless_stateless(stateful):
         )
         if k:
             assert np.abs(preds[True] - preds[False]).max() > 1e-2
+    # the state returned is the one the last batch ended in
+    for returned, expected in zip(final, ends[stateful], strict=True):
+        np.testing.assert_allclose(returned, expected, atol=1e-5)
 
 
 def test_train_prints_and_logs_every_print_every_iterations(capsys, tmp_path):
@@ -118,7 +121,7 @@ def test_train_prints_and_logs_every_print_every_iterations(capsys, tmp_path):
     hp = Hyperparams()
     model = LSTMRNN(hp)
     writer = tf.summary.create_file_writer(str(tmp_path))
-    costs = train(
+    costs, _ = train(
         model,
         make_optimizer(model),
         SinCosBatches(hp),
@@ -228,7 +231,7 @@ def test_one_step_of_each_engine_from_the_same_point_agrees(seed, readable):
 def test_both_engines_train_the_same_200_costs(seed):
     hp = Hyperparams(seed=seed)
     model = LSTMRNN(hp)
-    readable_costs = train(
+    readable_costs, _ = train(
         model, make_optimizer(model), SinCosBatches(hp), 200, print_every=0
     )
     fused_costs = Trainer(hp).run(200)
