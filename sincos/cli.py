@@ -170,10 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _train(args: argparse.Namespace, hp: Hyperparams) -> int:
+    # TensorFlow loads here, after the arguments are checked
     from .fast import Trainer
-    from .model import (
-        tf,
-    )  # TensorFlow loads here, after the arguments are checked
+    from .model import tf
 
     if args.load:
         trainer = Trainer.load(args.load)
@@ -191,7 +190,7 @@ def _train(args: argparse.Namespace, hp: Hyperparams) -> int:
         remaining -= len(costs)
         for i, cost in enumerate(costs, start=first):
             if i % args.print_every == 0:
-                print("cost:", round(cost, 4), flush=True)
+                print(f"iteration {i:3d}  cost: {cost:.4g}", flush=True)
                 if writer is not None:
                     with writer.as_default():
                         tf.summary.scalar("cost", cost, step=i)
