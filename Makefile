@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit notebooks lint html-tests chromium benchmark clean
+.PHONY: book test unit notebooks lint html-tests lab chromium benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/python book/build.py
 
-## test: lint, unit tests, nbval on every notebook, the book build and its HTML and browser tests
-test: lint unit notebooks book html-tests
+## test: lint, unit tests, nbval on every notebook, the book build and its HTML and browser tests, the explorer in JupyterLab
+test: lint unit notebooks book html-tests lab
 
 CODE := sincos tests benchmarks book scripts notebooks
 lint: $(STAMP)
@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(CODE)
 
 unit: $(STAMP)
-	$(BIN)/pytest -q -n 2 -m "not book and not browser" tests
+	$(BIN)/pytest -q -n 2 -m "not book and not browser and not lab" tests
 
 # nbval re-executes every notebook and compares it with its stored outputs, twice:
 # with TensorFlow's kernels as this CPU picks them, and capped at SSE4.1, which
@@ -37,6 +37,11 @@ notebooks: $(STAMP)
 
 html-tests: $(STAMP) chromium
 	$(BIN)/pytest -q -m "book or browser" tests
+
+# The explorer chapter in JupyterLab (a temporary server, stopped with its
+# kernels), run and clicked in headless Chromium.
+lab: $(STAMP) chromium
+	$(BIN)/pytest -q -m lab tests/lab
 
 # The browser tests drive Debian's Chromium (Playwright never downloads one here).
 chromium:
