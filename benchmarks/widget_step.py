@@ -1,29 +1,44 @@
-"""How long a Step click of the training explorer takes, side by side in one
-run.
+"""How long a Step click of the training explorer takes, and how soon Pause
+stops a long click, side by side in one run.
 
-    .venv/bin/python benchmarks/widget_step.py [--clicks N]
+    .venv/bin/python benchmarks/widget_step.py [--clicks N] [--pauses N]
 
-The click handler is called directly (no kernel, no browser). After a warm-up
-(tracing, and the first iterations, whose cost labels change most), each round
-times, in turn:
+The controls are called directly (no kernel, no browser).
+
+Step click, at the tutorial's settings and one iteration per click. After a
+warm-up (tracing, and the first iterations, whose cost labels change most),
+each round times, in turn:
 - train only: ``trainer.run(1)``, one iteration of the compiled loop;
-- redraw only: ``explorer.redraw()``, the lines moved and the PNG put into the
-  output widget;
+- redraw only: ``explorer.redraw()``, the lines moved and the two PNGs put
+  into the output widgets;
 - click total: ``explorer.click_step()``, one iteration, the redraw and the
   labels.
-Medians in ms, wall clock and the process's CPU time (the two differ when other
-programs share the CPU). Then, for comparison, the same figure drawn from
-scratch as ``out.append_display_data(fig)`` would under the inline backend (a
-full draw with its layout, ``bbox_inches="tight"``).
+Then, for comparison, the same figure drawn from scratch as
+``out.append_display_data(fig)`` would under the inline backend (a full draw
+with its layout, ``bbox_inches="tight"``, at the same 2x pixel density).
+
+Long click, at the largest settings the explorer allows (cell size 256, 500
+iterations per click): a click trains on one thread, as a click handled in
+the kernel does, and Pause is pressed from another thread at a random
+moment. Reported: the length of the chunks the click trained in, and the
+Pause latency, from the press until Pause returns with the status line
+saying "Paused" (it waits for the chunk in progress).
+
+Medians in ms, wall clock and the process's CPU time where both apply (the
+two differ when other programs share the CPU).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import random
 import statistics
+import threading
 import time
 from collections.abc import Callable
+
+from sincos import Hyperparams
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:
@@ -53,18 +68,11 @@ def count_full_draws(renderer) -> list[int]:
     return count
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0].replace("\n", " ")
-    )
-    parser.add_argument("--clicks", type=int, default=100)
-    parser.add_argument("--warmup", type=int, default=30)
-    args = parser.parse_args()
-
+def step_clicks(clicks: int, warmup: int) -> None:
     from sincos.widgets import TrainingExplorer
 
     explorer = TrainingExplorer()
-    for _ in range(args.warmup):
+    for _ in range(warmup):
         explorer.click_step()
     full_draws = count_full_draws(explorer.renderer)
     rows: dict[str, list[tuple[float, float]]] = {
@@ -72,7 +80,7 @@ def main() -> None:
         "redraw only": [],
         "click total": [],
     }
-    for _ in range(args.clicks):
+    for _ in range(clicks):
         rows["train only"].append(timed(lambda: explorer.trainer.run(1)))
         rows["redraw only"].append(timed(explorer.redraw))
         rows["click total"].append(timed(explorer.click_step))
@@ -83,12 +91,12 @@ def main() -> None:
                 io.BytesIO(), format="png", bbox_inches="tight"
             )
         )
-        for _ in range(max(args.clicks // 5, 5))
+        for _ in range(max(clicks // 5, 5))
     ]
-
     print(
-        f"{args.clicks} rounds after {args.warmup} warm-up clicks, iterations "
-        f"{args.warmup} to {explorer.trainer.iteration}; medians in ms"
+        f"Step click: {clicks} rounds after {warmup} warm-up clicks, "
+        f"iterations {warmup} to {explorer.trainer.iteration - 1}; "
+        f"medians in ms"
     )
     print(f"{'':30s} {'wall':>8s} {'CPU':>8s}")
     for name, samples in rows.items():
@@ -96,8 +104,73 @@ def main() -> None:
         print(f"{name:30s} {wall:8.1f} {cpu:8.1f}")
     print(
         f"redraws that laid the figure out again: {full_draws[0]} "
-        f"of {2 * args.clicks}"
+        f"of {2 * clicks}"
     )
+
+
+def pause_latency(pauses: int, seed: int = 0) -> None:
+    from sincos.widgets import (
+        MAX_CELL_SIZE,
+        MAX_STEPS_PER_CLICK,
+        TrainingExplorer,
+    )
+
+    explorer = TrainingExplorer(Hyperparams(cell_size=MAX_CELL_SIZE))
+    explorer.set_steps_per_click(MAX_STEPS_PER_CLICK)
+    chunks: list[float] = []  # ms per chunk
+    run = explorer.trainer.run
+
+    def timed_run(n: int):
+        started = time.perf_counter()
+        try:
+            return run(n)
+        finally:
+            chunks.append(1000 * (time.perf_counter() - started))
+
+    explorer.trainer.run = timed_run
+    explorer.click_step()  # a whole click first: tracing, and the speed
+    click_seconds = sum(chunks) / 1000
+    chunks.clear()
+    latencies = []
+    rng = random.Random(seed)
+    for _ in range(pauses):
+        explorer.click_reset()
+        clicking = threading.Thread(target=explorer.click_step)
+        clicking.start()
+        time.sleep(rng.uniform(0.5, 2.0))
+        started = time.perf_counter()
+        explorer.set_playing(False)
+        latencies.append(1000 * (time.perf_counter() - started))
+        assert explorer.status_message.startswith("Paused"), (
+            explorer.status_message
+        )
+        clicking.join()
+    print(
+        f"\nLong click: cell size {MAX_CELL_SIZE}, {MAX_STEPS_PER_CLICK} "
+        f"iterations per click ({click_seconds:.1f} s of training for a "
+        f"whole click); Pause pressed {pauses} times from another thread"
+    )
+    print(f"{'':30s} {'median':>8s} {'max':>8s}")
+    for name, samples in (
+        (f"chunk length ({len(chunks)} chunks)", chunks),
+        ("Pause latency", latencies),
+    ):
+        print(
+            f"{name:30s} {statistics.median(samples):8.1f} {max(samples):8.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0].replace("\n", " ")
+    )
+    parser.add_argument("--clicks", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--pauses", type=int, default=10)
+    args = parser.parse_args()
+    step_clicks(args.clicks, args.warmup)
+    if args.pauses:
+        pause_latency(args.pauses)
 
 
 if __name__ == "__main__":

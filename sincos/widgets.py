@@ -50,7 +50,7 @@ MAX_STEPS_PER_CLICK = 500
 MAX_CELL_SIZE = 256  # larger cells make every step slow without teaching more
 # Training runs in chunks of about this many seconds, each shown when done;
 # Pause, Reset and the other controls act between chunks.
-CHUNK_SECONDS = 0.25
+CHUNK_SECONDS = 0.2
 # Seconds that training in the background gives the kernel between chunks,
 # to handle clicks and send the new image.
 FRAME_PAUSE = 0.03
@@ -125,6 +125,17 @@ def _labelled(widget_type: type, description: str, **kwargs):
         style={"description_width": "initial"},
         **kwargs,
     )
+
+
+def _lines(text: str) -> str:
+    """HTML for a widgets.HTML that may wrap: lines spaced like text, not
+    like controls."""
+    return f'<div style="line-height: 1.5">{text}</div>'
+
+
+# A slider's width: its usual one, or on a narrow screen the screen's less
+# the slider's margins (2 px on each side).
+_SHRINKS = {"max_width": "calc(100% - 4px)"}
 
 
 def _count(n: int) -> str:
@@ -626,12 +637,12 @@ class TrainingExplorer(_Displayable):
             last, history = self.trainer.last, self.trainer.history
             if last is None:
                 self.figure.update(*self._untrained, history)
-                self.info.value = (
+                self.info.value = _lines(
                     "<b>untrained</b>: the first batch, before iteration 0"
                 )
             else:
                 self.figure.show_result(last, history)
-                self.info.value = (
+                self.info.value = _lines(
                     f"<b>iteration {last.iteration}</b> &nbsp; "
                     f"cost {_cost_text(last.cost)} &nbsp; "
                     f"({_count(self.trainer.iteration)} trained)"
@@ -664,9 +675,7 @@ class TrainingExplorer(_Displayable):
 
     def _set_status(self, message: str) -> None:
         self.status_message = message
-        self.status.value = (
-            f'<div style="line-height: 1.5">{html.escape(message)}</div>'
-        )
+        self.status.value = _lines(html.escape(message))
 
 
 def _smaller_rate() -> str:
@@ -795,6 +804,7 @@ class BatchStepper(_Displayable):
             min=0,
             max=self.hp.batch_size - rows,
             continuous_update=False,
+            layout=_SHRINKS,
         )
         self.row_slider.observe(lambda _: self.redraw(), names="value")
         self.info = widgets.HTML()
@@ -853,7 +863,7 @@ class BatchStepper(_Displayable):
         self.lines[0][0][0].axes.set_xlim(
             xs.min() - 1 / X_SCALE, xs.max() + 1 / X_SCALE
         )
-        self.info.value = self._describe(batches[-1])
+        self.info.value = _lines(self._describe(batches[-1]))
         (image,) = self.renderer.pngs()
         show_png(self.out, image, "BatchStepper: windows of the rows shown")
 
@@ -1015,6 +1025,7 @@ class TimeStepViewer(_Displayable):
             value=steps - 1 if step is None else step,
             min=0,
             max=steps - 1,
+            layout=_SHRINKS,
         )
         self.slider.observe(lambda _: self.redraw(), names="value")
         self.info = widgets.HTML()
@@ -1038,7 +1049,7 @@ class TimeStepViewer(_Displayable):
             np.ravel(self.batch.seq[self.row]),
             np.ravel(self.batch.res[self.row]),
         )
-        self.info.value = (
+        self.info.value = _lines(
             f"<b>time step {t}</b>: x = {self.batch.xs[self.row, t]:.3f}, "
             f"input sin x = {_signed(seq[t])}, "
             f"target cos x = {_signed(res[t])}, "
