@@ -18,11 +18,14 @@ Then, for comparison, the same figure drawn from scratch as
 with its layout, ``bbox_inches="tight"``, at the same 2x pixel density).
 
 Long click, at the largest settings the explorer allows (cell size 256, 500
-iterations per click): a click trains on one thread, as a click handled in
-the kernel does, and Pause is pressed from another thread at a random
-moment. Reported: the length of the chunks the click trained in, and the
-Pause latency, from the press until Pause returns with the status line
-saying "Paused" (it waits for the chunk in progress).
+iterations per click), Pause pressed at a random moment, two ways: the Step
+and Play/Pause buttons clicked on an event loop running in its own thread,
+as the kernel handles clicks (the click trains as a task of that loop), and
+``click_step()`` on one thread with Pause pressed from another, as a click
+from a cell and a click handled on another thread are. Reported: the length
+of the chunks the clicks trained in, and the Pause latency, from the press
+until the status line says "Paused" (after the chunk in progress and its
+redraw).
 
 Medians in ms, wall clock and the process's CPU time where both apply (the
 two differ when other programs share the CPU).
@@ -31,6 +34,7 @@ two differ when other programs share the CPU).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import random
 import statistics
@@ -128,35 +132,58 @@ def pause_latency(pauses: int, seed: int = 0) -> None:
             chunks.append(1000 * (time.perf_counter() - started))
 
     explorer.trainer.run = timed_run
+    cpu = time.process_time()
     explorer.click_step()  # a whole click first: tracing, and the speed
-    click_seconds = sum(chunks) / 1000
+    click = sum(chunks) / 1000, time.process_time() - cpu
     chunks.clear()
-    latencies = []
+    paused = threading.Event()
+    explorer.status.observe(
+        lambda _: (
+            explorer.status_message.startswith("Paused") and paused.set()
+        ),
+        names="value",
+    )
+    loop = asyncio.new_event_loop()
+    kernel = threading.Thread(target=loop.run_forever)
+    kernel.start()
     rng = random.Random(seed)
+    latencies: dict[str, list[float]] = {"same loop": [], "other thread": []}
     for _ in range(pauses):
-        explorer.click_reset()
-        clicking = threading.Thread(target=explorer.click_step)
-        clicking.start()
-        time.sleep(rng.uniform(0.5, 2.0))
-        started = time.perf_counter()
-        explorer.set_playing(False)
-        latencies.append(1000 * (time.perf_counter() - started))
-        assert explorer.status_message.startswith("Paused"), (
-            explorer.status_message
-        )
-        clicking.join()
+        for where, samples in latencies.items():
+            explorer.click_reset()
+            paused.clear()
+            if where == "same loop":  # the buttons, on the kernel's loop
+                loop.call_soon_threadsafe(explorer.step_button.click)
+            else:  # click_step() in a cell, Pause from another thread
+                clicking = threading.Thread(target=explorer.click_step)
+                clicking.start()
+            time.sleep(rng.uniform(0.5, 2.0))
+            started = time.perf_counter()
+            if where == "same loop":
+                loop.call_soon_threadsafe(explorer.play_button.click)
+            else:
+                explorer.set_playing(False)
+            paused.wait()
+            samples.append(1000 * (time.perf_counter() - started))
+            if where == "other thread":
+                clicking.join()
+    loop.call_soon_threadsafe(loop.stop)
+    kernel.join()
     print(
         f"\nLong click: cell size {MAX_CELL_SIZE}, {MAX_STEPS_PER_CLICK} "
-        f"iterations per click ({click_seconds:.1f} s of training for a "
-        f"whole click); Pause pressed {pauses} times from another thread"
+        f"iterations per click (a whole click: {click[0]:.1f} s of "
+        f"training, {click[1]:.1f} s CPU with its redraws); Pause pressed "
+        f"{pauses} times each way"
     )
-    print(f"{'':30s} {'median':>8s} {'max':>8s}")
-    for name, samples in (
-        (f"chunk length ({len(chunks)} chunks)", chunks),
-        ("Pause latency", latencies),
-    ):
+    print(f"{'ms':38s} {'median':>8s} {'max':>8s}")
+    rows = [(f"chunk length ({len(chunks)} chunks)", chunks)]
+    rows += [
+        (f"Pause latency, {where}", samples)
+        for where, samples in latencies.items()
+    ]
+    for name, samples in rows:
         print(
-            f"{name:30s} {statistics.median(samples):8.1f} {max(samples):8.1f}"
+            f"{name:38s} {statistics.median(samples):8.1f} {max(samples):8.1f}"
         )
 
 

@@ -410,7 +410,10 @@ def test_a_long_click_trains_in_chunks_shows_progress_and_pauses():
     )
     clicking = in_thread(explorer.click_step)
     wait_for(lambda: sum(s.startswith("Training:") for s in statuses) >= 3)
+    shown = len(images)
     explorer.set_playing(False)  # the Pause button, while a click trains
+    # Pause waited for the chunk in progress only, not for one more
+    assert len(images) - shown <= 1
     clicking.join(timeout=30)
     trained = explorer.trainer.iteration
     assert 0 < trained < MAX_STEPS_PER_CLICK
