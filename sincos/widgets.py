@@ -54,11 +54,13 @@ CHUNK_SECONDS = 0.2
 # Seconds that training in the background gives the kernel between chunks,
 # to handle clicks and send the new image.
 FRAME_PAUSE = 0.03
-# A cost this many times iteration 0's means the learning rate is too large.
-# Measured over seeds 1 to 3: at most 65 times with learning rates up to
-# 0.05 and cell sizes up to 64; a learning rate of 10 reaches 2000 times for
-# a few iterations, 100 reaches 10^5 and 1000 over 10^6.
-BLOW_UP = 1e4
+# A cost means predictions about sqrt(cost / time_steps) away from the
+# targets (the cost is time_steps times the mean squared error). Farther
+# than this, for targets between -1 and 1, the learning rate is too large.
+# Measured over seeds 1 to 3 in the first 60 to 500 iterations: at most 71
+# with learning rates up to 0.05 (cell size 256 at iteration 1), 44 at 10
+# and 120 to 500 at 100, over 1000 at learning rates of 1000 and more.
+BLOW_UP_DISTANCE = 300
 
 
 def show_png(
@@ -247,9 +249,10 @@ class TrainingExplorer(_Displayable):
     Training runs in chunks of about ``CHUNK_SECONDS``, each shown when done;
     the controls act between chunks, whichever thread their clicks arrive on.
     The buttons train in the background when an event loop runs (as in
-    Jupyter). A cost that is not finite, or ``BLOW_UP`` times the first one,
-    stops training and says what to change. Making a new explorer stops the
-    older ones, and Kernel > Interrupt stops them all.
+    Jupyter). A cost that is not finite, or one that puts the predictions
+    farther than ``BLOW_UP_DISTANCE`` from the targets, stops training and
+    says what to change. Making a new explorer stops the older ones, and
+    Kernel > Interrupt stops them all.
 
     Drive it from code with ``click_step()`` (trains and returns when done),
     ``set_steps_per_click(k)``, ``set_playing(bool)``, ``click_reset()``,
@@ -611,12 +614,14 @@ class TrainingExplorer(_Displayable):
         )
 
     def _blow_up(self) -> str | None:
-        history = self.trainer.history
-        if len(history) < 2 or history[-1] <= BLOW_UP * history[0]:
+        cost = self.trainer.history[-1]
+        distance = math.sqrt(cost / self.hp.time_steps)
+        if distance <= BLOW_UP_DISTANCE:
             return None
+        far = f"{distance:.0f}" if distance < 1e6 else f"{distance:.1e}"
         return (
-            f"its cost, {history[-1]:.3g}, is over {BLOW_UP:g} times "
-            f"iteration 0's ({history[0]:.2f})"
+            f"its cost, {cost:.3g}, means predictions about {far} away from "
+            f"targets between -1 and 1"
         )
 
     def _fail(self, run: _Run, problem: str) -> bool:

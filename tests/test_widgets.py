@@ -27,6 +27,7 @@ from sincos import plotting as palette
 from sincos.data import X_SCALE
 from sincos.plotting import PngRenderer, TrainingFigure
 from sincos.widgets import (
+    BLOW_UP_DISTANCE,
     MAX_CELL_SIZE,
     MAX_STEPS_PER_CLICK,
     BatchStepper,
@@ -451,7 +452,7 @@ def test_the_play_button_pauses_a_long_click_running_in_the_background():
 # -- a learning rate that is too large ----------------------------------------
 
 
-def test_a_cost_far_above_the_first_stops_play_and_names_the_rate(
+def test_a_cost_far_above_the_untrained_one_stops_play_and_names_the_rate(
     new_explorer,
 ):
     explorer = new_explorer
@@ -465,9 +466,12 @@ def test_a_cost_far_above_the_first_stops_play_and_names_the_rate(
     history = explorer.trainer.history
     assert history[-1] > 1e4 * history[0]
     shown = explorer.trainer.iteration - 1
+    distance = np.sqrt(history[-1] / HP.time_steps)
+    assert distance > BLOW_UP_DISTANCE
     assert explorer.status_message.startswith(
         f"Play stopped at iteration {shown}: its cost, {history[-1]:.3g}, "
-        f"is over 10000 times iteration 0's ({history[0]:.2f})."
+        f"means predictions about {distance:.0f} away from targets between "
+        f"-1 and 1."
     )
     assert "Learning rate 1000 is too large" in explorer.status_message
     assert "type a smaller one" in explorer.status_message
@@ -479,6 +483,20 @@ def test_a_cost_far_above_the_first_stops_play_and_names_the_rate(
     assert np.abs(pred).max() > 1.6
     assert explorer.figure.off_chart.get_text().startswith(
         "prediction off the chart"
+    )
+
+
+def test_the_first_jump_of_a_large_network_trains_on():
+    # measured: with these settings iteration 1 costs 3300 times iteration 0
+    explorer = TrainingExplorer(
+        Hyperparams(cell_size=128, learning_rate=0.05, seed=2)
+    )
+    explorer.set_steps_per_click(3)
+    explorer.click_step()
+    history = explorer.trainer.history
+    assert max(history) > 1000 * history[0]
+    assert (
+        explorer.status_message == "Trained 3 iterations: iterations 0 to 2."
     )
 
 
