@@ -277,7 +277,10 @@ def test_stateful_switch_flips_the_trainer_between_steps(explorer):
 
 def test_play_trains_until_paused_while_the_loop_stays_free(explorer):
     explorer.set_steps_per_click(2)
-    ticks = []
+    ticks, frames = [], []
+    explorer.info.observe(
+        lambda _: frames.append(shown_iteration(explorer)), names="value"
+    )
 
     async def session() -> None:
         async def ticker() -> None:  # runs only if Play yields to the loop
@@ -296,11 +299,14 @@ def test_play_trains_until_paused_while_the_loop_stays_free(explorer):
         tick_task.cancel()
 
     asyncio.run(session())
-    trained = explorer.trainer.iteration
-    assert trained >= 6 and trained % 2 == 0
+    shown = explorer.trainer.iteration - 1
+    assert shown >= 5
     assert len(set(ticks)) > 1  # other tasks saw training while it played
     assert explorer.play_button.description == "Play"
-    assert explorer.status_message == f"Paused at iteration {trained - 1}."
+    assert explorer.status_message == f"Paused at iteration {shown}."
+    # a frame for every click's worth, 2 iterations (and one on Pause)
+    assert frames[-1] == shown
+    assert all(i % 2 == 1 for i in frames[:-1]) and len(frames) >= 3
 
 
 def test_play_without_an_event_loop_says_so_and_trains_nothing(explorer):
@@ -405,16 +411,23 @@ def test_a_long_click_trains_in_chunks_shows_progress_and_pauses():
     explorer = TrainingExplorer(HP.replace(cell_size=MAX_CELL_SIZE))
     explorer.set_steps_per_click(MAX_STEPS_PER_CLICK)
     statuses = statuses_of(explorer)
-    images = []
+    images, chunks = [], []
     explorer.out_fit.observe(
         lambda change: images.append(change["new"]), names="outputs"
     )
+    run = explorer.trainer.run
+
+    def timed_run(n: int) -> list[float]:
+        chunks.append(time.monotonic())
+        return run(n)
+
+    explorer.trainer.run = timed_run
     clicking = in_thread(explorer.click_step)
-    wait_for(lambda: sum(s.startswith("Training:") for s in statuses) >= 3)
-    shown = len(images)
+    wait_for(lambda: sum(s.startswith("Training:") for s in statuses) >= 2)
+    pressed = time.monotonic()
     explorer.set_playing(False)  # the Pause button, while a click trains
-    # Pause waited for the chunk in progress only, not for one more
-    assert len(images) - shown <= 1
+    # Pause waited for the chunk in progress only: none started after it
+    assert len(chunks) > 2 and max(chunks) < pressed
     clicking.join(timeout=30)
     trained = explorer.trainer.iteration
     assert 0 < trained < MAX_STEPS_PER_CLICK
