@@ -251,13 +251,14 @@ class TrainingExplorer(_Displayable):
     new model). A value that is not allowed is named in the status line, with
     the value kept.
 
-    Training runs in chunks of about ``CHUNK_SECONDS``, each shown when done;
+    Training runs in chunks of about ``CHUNK_SECONDS``, shown at least every
+    ``FRAME_SECONDS`` (Play: after every click's worth) and when it stops;
     the controls act between chunks, whichever thread their clicks arrive on.
     The buttons train in the background when an event loop runs (as in
-    Jupyter). A cost that is not finite, or one that puts the predictions
-    farther than ``BLOW_UP_DISTANCE`` from the targets, stops training and
-    says what to change. Making a new explorer stops the older ones, and
-    Kernel > Interrupt stops them all.
+    Jupyter), each chunk in a worker thread. A cost that is not finite, or
+    one that puts the predictions farther than ``BLOW_UP_DISTANCE`` from the
+    targets, stops training and says what to change. Making a new explorer
+    stops the older ones, and Kernel > Interrupt stops them all.
 
     Drive it from code with ``click_step()`` (trains and returns when done),
     ``set_steps_per_click(k)``, ``set_playing(bool)``, ``click_reset()``,
@@ -798,11 +799,13 @@ def _decades(costs: Sequence[float]) -> tuple[float, float]:
 # -- stopping every explorer on Kernel > Interrupt ----------------------------
 #
 # Kernel > Interrupt sends SIGINT to the kernel. ipykernel turns it into a
-# KeyboardInterrupt only while a cell executes; between cells it ignores
-# SIGINT (SIG_IGN), so training in the background would go on. While an
-# explorer trains in the background, the main thread's event loop puts
-# ``_interrupt`` in place of that ignored handler (a signal handler can only
-# be set on the main thread), and an interrupted cell stops them too.
+# KeyboardInterrupt only while a cell (or a click's handler) executes on the
+# main thread; between cells SIGINT is ignored (SIG_IGN), so training in the
+# background would go on. While an explorer trains in the background, the
+# main thread's event loop puts ``_interrupt`` in place of that ignored
+# handler (only the main thread may set one); ipykernel saves and restores
+# it around every cell, so it stays. A cell that an interrupt stopped stops
+# the explorers too.
 
 
 def _stop_all(reason: str) -> None:
