@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit js-tests notebooks lint html-tests chromium \
+.PHONY: book test unit js-tests notebooks lint html-tests lab chromium \
 	benchmark clean
 
 $(STAMP): pyproject.toml
@@ -25,8 +25,9 @@ book: $(STAMP)
 	$(BIN)/python book/build.py
 
 ## test: lint, unit tests, the explorer's JS tests, nbval on every
-## notebook, the book build and its HTML and browser tests
-test: lint unit js-tests notebooks book html-tests
+## notebook, the book build and its HTML and browser tests, the explorer
+## chapter in JupyterLab
+test: lint unit js-tests notebooks book html-tests lab
 
 CODE := sincos tests benchmarks book scripts notebooks
 lint: $(STAMP)
@@ -34,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(CODE)
 
 unit: $(STAMP)
-	$(BIN)/pytest -q -n 2 -m "not book and not browser" tests
+	$(BIN)/pytest -q -n 2 -m "not book and not browser and not lab" tests
 
 # The in-browser explorer's own tests, under node's test runner, with the
 # TensorFlow.js that book/fetch_assets.sh copies for the book.
@@ -52,6 +53,11 @@ notebooks: $(STAMP) $(KERNEL_CONFIG)
 
 html-tests: $(STAMP) chromium
 	$(BIN)/pytest -q -m "book or browser" tests
+
+# The explorer chapter in JupyterLab (a temporary server, stopped with its
+# kernels), run and clicked in headless Chromium.
+lab: $(STAMP) chromium
+	$(BIN)/pytest -q -m lab tests/lab
 
 # The browser tests drive Debian's Chromium (Playwright never downloads one here).
 chromium:

@@ -1,29 +1,48 @@
-"""How long a Step click of the training explorer takes, side by side in one
-run.
+"""How long a Step click of the training explorer takes, and how soon Pause
+stops a long click, side by side in one run.
 
-    .venv/bin/python benchmarks/widget_step.py [--clicks N]
+    .venv/bin/python benchmarks/widget_step.py [--clicks N] [--pauses N]
 
-The click handler is called directly (no kernel, no browser). After a warm-up
-(tracing, and the first iterations, whose cost labels change most), each round
-times, in turn:
+The controls are called directly (no kernel, no browser).
+
+Step click, at the tutorial's settings and one iteration per click. After a
+warm-up (tracing, and the first iterations, whose cost labels change most),
+each round times, in turn:
 - train only: ``trainer.run(1)``, one iteration of the compiled loop;
-- redraw only: ``explorer.redraw()``, the lines moved and the PNG put into the
-  output widget;
+- redraw only: ``explorer.redraw()``, the lines moved and the two PNGs put
+  into the output widgets;
 - click total: ``explorer.click_step()``, one iteration, the redraw and the
   labels.
-Medians in ms, wall clock and the process's CPU time (the two differ when other
-programs share the CPU). Then, for comparison, the same figure drawn from
-scratch as ``out.append_display_data(fig)`` would under the inline backend (a
-full draw with its layout, ``bbox_inches="tight"``).
+Then, for comparison, the same figure drawn from scratch as
+``out.append_display_data(fig)`` would under the inline backend (a full draw
+with its layout, ``bbox_inches="tight"``, at the same 2x pixel density).
+
+Long click, at the largest settings the explorer allows (cell size 256, 500
+iterations per click), Pause pressed at a random moment, two ways: the Step
+and Play/Pause buttons clicked on an event loop running in its own thread,
+as the kernel handles clicks (the click trains as a task of that loop), and
+``click_step()`` on one thread with Pause pressed from another, as a click
+from a cell and a click handled on another thread are. Reported: the length
+of the chunks the clicks trained in, and the Pause latency, from the press
+until the status line says "Paused" (after the chunk in progress and its
+redraw).
+
+Medians in ms, wall clock and the process's CPU time where both apply (the
+two differ when other programs share the CPU).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
+import random
 import statistics
+import threading
 import time
 from collections.abc import Callable
+
+from sincos import Hyperparams
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:
@@ -53,18 +72,11 @@ def count_full_draws(renderer) -> list[int]:
     return count
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0].replace("\n", " ")
-    )
-    parser.add_argument("--clicks", type=int, default=100)
-    parser.add_argument("--warmup", type=int, default=30)
-    args = parser.parse_args()
-
+def step_clicks(clicks: int, warmup: int) -> None:
     from sincos.widgets import TrainingExplorer
 
     explorer = TrainingExplorer()
-    for _ in range(args.warmup):
+    for _ in range(warmup):
         explorer.click_step()
     full_draws = count_full_draws(explorer.renderer)
     rows: dict[str, list[tuple[float, float]]] = {
@@ -72,7 +84,7 @@ def main() -> None:
         "redraw only": [],
         "click total": [],
     }
-    for _ in range(args.clicks):
+    for _ in range(clicks):
         rows["train only"].append(timed(lambda: explorer.trainer.run(1)))
         rows["redraw only"].append(timed(explorer.redraw))
         rows["click total"].append(timed(explorer.click_step))
@@ -83,12 +95,12 @@ def main() -> None:
                 io.BytesIO(), format="png", bbox_inches="tight"
             )
         )
-        for _ in range(max(args.clicks // 5, 5))
+        for _ in range(max(clicks // 5, 5))
     ]
-
     print(
-        f"{args.clicks} rounds after {args.warmup} warm-up clicks, iterations "
-        f"{args.warmup} to {explorer.trainer.iteration}; medians in ms"
+        f"Step click: {clicks} rounds after {warmup} warm-up clicks, "
+        f"iterations {warmup} to {explorer.trainer.iteration - 1}; "
+        f"medians in ms"
     )
     print(f"{'':30s} {'wall':>8s} {'CPU':>8s}")
     for name, samples in rows.items():
@@ -96,8 +108,96 @@ def main() -> None:
         print(f"{name:30s} {wall:8.1f} {cpu:8.1f}")
     print(
         f"redraws that laid the figure out again: {full_draws[0]} "
-        f"of {2 * args.clicks}"
+        f"of {2 * clicks}"
     )
+
+
+def pause_latency(pauses: int, seed: int = 0) -> None:
+    from sincos.widgets import (
+        MAX_CELL_SIZE,
+        MAX_STEPS_PER_CLICK,
+        TrainingExplorer,
+    )
+
+    explorer = TrainingExplorer(Hyperparams(cell_size=MAX_CELL_SIZE))
+    explorer.set_steps_per_click(MAX_STEPS_PER_CLICK)
+    chunks: list[float] = []  # ms per chunk
+    run = explorer.trainer.run
+
+    def timed_run(n: int):
+        started = time.perf_counter()
+        try:
+            return run(n)
+        finally:
+            chunks.append(1000 * (time.perf_counter() - started))
+
+    explorer.trainer.run = timed_run
+    cpu = time.process_time()
+    explorer.click_step()  # a whole click first: tracing, and the speed
+    click = sum(chunks) / 1000, time.process_time() - cpu
+    chunks.clear()
+    paused = threading.Event()
+    explorer.status.observe(
+        lambda _: (
+            explorer.status_message.startswith("Paused") and paused.set()
+        ),
+        names="value",
+    )
+    loop = asyncio.new_event_loop()
+    kernel = threading.Thread(target=loop.run_forever)
+    kernel.start()
+    rng = random.Random(seed)
+    latencies: dict[str, list[float]] = {"same loop": [], "other thread": []}
+    for _ in range(pauses):
+        for where, samples in latencies.items():
+            explorer.click_reset()
+            paused.clear()
+            if where == "same loop":  # the buttons, on the kernel's loop
+                loop.call_soon_threadsafe(explorer.step_button.click)
+            else:  # click_step() in a cell, Pause from another thread
+                clicking = threading.Thread(target=explorer.click_step)
+                clicking.start()
+            time.sleep(rng.uniform(0.5, 2.0))
+            started = time.perf_counter()
+            if where == "same loop":
+                loop.call_soon_threadsafe(explorer.play_button.click)
+            else:
+                explorer.set_playing(False)
+            paused.wait()
+            samples.append(1000 * (time.perf_counter() - started))
+            if where == "other thread":
+                clicking.join()
+    loop.call_soon_threadsafe(loop.stop)
+    kernel.join()
+    print(
+        f"\nLong click: cell size {MAX_CELL_SIZE}, {MAX_STEPS_PER_CLICK} "
+        f"iterations per click (a whole click: {click[0]:.1f} s of "
+        f"training, {click[1]:.1f} s CPU with its redraws); Pause pressed "
+        f"{pauses} times each way"
+    )
+    print(f"{'ms':38s} {'median':>8s} {'max':>8s}")
+    rows = [(f"chunk length ({len(chunks)} chunks)", chunks)]
+    rows += [
+        (f"Pause latency, {where}", samples)
+        for where, samples in latencies.items()
+    ]
+    for name, samples in rows:
+        print(
+            f"{name:38s} {statistics.median(samples):8.1f} {max(samples):8.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0].replace("\n", " ")
+    )
+    parser.add_argument("--clicks", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--pauses", type=int, default=10)
+    args = parser.parse_args()
+    step_clicks(args.clicks, args.warmup)
+    if args.pauses:
+        pause_latency(args.pauses)
 
 
 if __name__ == "__main__":

@@ -88,18 +88,20 @@ SERIES = (
 class TrainingFigure:
     """One figure, two panels: row 0's target and prediction over its x range,
     and the cost so far. ``update`` moves the existing lines; nothing is
-    recreated."""
+    recreated. A prediction that leaves the chart is named in a note at the
+    top of its panel; a cost history of one iteration is drawn as a dot."""
 
     def __init__(
-        self, time_steps: int = 20, figsize: tuple[float, float] = (9, 3.4)
+        self, time_steps: int = 20, figsize: tuple[float, float] = (7.0, 3.0)
     ) -> None:
-        self.fig, (self.ax_fit, self.ax_cost) = plt.subplots(
-            1,
-            2,
-            figsize=figsize,
-            gridspec_kw={"width_ratios": [1.6, 1]},
-            layout="constrained",
+        self.fig = plt.figure(figsize=figsize, layout="constrained")
+        # One subfigure per panel: a widget can show them as two images
+        # that go below each other on a narrow screen.
+        self.fit_part, self.cost_part = self.fig.subfigures(
+            1, 2, width_ratios=[1.6, 1], wspace=0
         )
+        self.ax_fit = self.fit_part.subplots()
+        self.ax_cost = self.cost_part.subplots()
         empty = np.full(time_steps, np.nan)
         (self.target,) = self.ax_fit.plot(
             np.arange(time_steps), empty, **TARGET
@@ -114,7 +116,20 @@ class TrainingFigure:
             title="row 0 of the current batch",
         )
         self.ax_fit.legend(loc="lower left", fontsize=8)
-        (self.cost,) = self.ax_cost.plot([], [], **COST)
+        self.off_chart = self.ax_fit.text(
+            0.5,
+            0.96,
+            "",
+            transform=self.ax_fit.transAxes,
+            ha="center",
+            va="top",
+            fontsize=8,
+            color=PREDICTION["color"],
+            bbox={"facecolor": "white", "edgecolor": PREDICTION["color"]},
+        )
+        # The limits always hold the costs; unclipped, a dot at the first
+        # iteration shows whole over the axis.
+        (self.cost,) = self.ax_cost.plot([], [], **COST, clip_on=False)
         self.ax_cost.set(
             xlabel="iteration", ylabel="cost", yscale="log", title="cost"
         )
@@ -128,9 +143,18 @@ class TrainingFigure:
         history: Sequence[float],
     ) -> Figure:
         """Show one row (x values, target, prediction) and the cost history."""
+        pred = np.ravel(pred)
         self.target.set_data(xs, np.ravel(target))
-        self.pred.set_data(xs, np.ravel(pred))
+        self.pred.set_data(xs, pred)
         self.ax_fit.set_xlim(xs[0], xs[-1])
+        low, high = self.ax_fit.get_ylim()
+        outside = pred.size and (pred.min() < low or pred.max() > high)
+        self.off_chart.set_text(
+            f"prediction off the chart: {pred.min():.3g} to {pred.max():.3g}"
+            if outside
+            else ""
+        )
+        self.cost.set_marker("o" if len(history) == 1 else "None")
         if len(history):
             self.cost.set_data(np.arange(len(history)), history)
             self.ax_cost.set_xlim(0, max(len(history) - 1, 1))
@@ -710,7 +734,13 @@ class PngRenderer:
     over the lines) go in ``on_top``: their pixels are copied from the
     background and pasted back after the moving artists.
 
+    Images have ``pixel_ratio`` pixels per CSS pixel (2 by default, sharp on
+    high-density screens), to be shown at the figure's size in inches times
+    ``CSS_DPI`` CSS pixels, whatever dpi the backend would use.
+
     Used by the widgets of the chapter "Interactive explorer"."""
+
+    CSS_DPI = 100  # CSS pixels per inch of figure size
 
     def __init__(
         self,
@@ -718,8 +748,10 @@ class PngRenderer:
         moving: Sequence = (),
         on_top: Sequence = (),
         compress_level: int = 1,
+        pixel_ratio: int = 2,
     ) -> None:
-        self.fig = fig
+        fig.set_dpi(self.CSS_DPI * pixel_ratio)
+        self.fig, self.pixel_ratio = fig, pixel_ratio
         self.moving = sorted(moving, key=lambda artist: artist.get_zorder())
         self.on_top = list(on_top)
         self.compress_level = compress_level
@@ -732,23 +764,36 @@ class PngRenderer:
         """Make the next image a full draw (after changes to still artists)."""
         self._background = None
 
-    def png(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
+    def pngs(self, parts: Sequence = ()) -> list[tuple[bytes, tuple]]:
+        """The figure as it is now, drawn once: one image of the whole
+        figure, or one per part (a subfigure, say) cut out along the part's
+        box. Each comes as (PNG bytes, (width, height) to show it at in CSS
+        pixels)."""
         if not isinstance(self.fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(
-                self.fig
-            )  # plt.close(fig) leaves a canvas that cannot draw
+            # plt.close(fig) leaves a canvas that cannot draw
+            FigureCanvasAgg(self.fig)
             self._background = None
         if self._background is None or not self._blit():
             self._draw_full()
-        buffer = io.BytesIO()
-        mpimg.imsave(
-            buffer,
-            np.asarray(self.fig.canvas.buffer_rgba()),
-            format="png",
-            pil_kwargs={"compress_level": self.compress_level},
-        )
-        return buffer.getvalue()
+        pixels = np.asarray(self.fig.canvas.buffer_rgba())
+        images = []
+        for part in parts or [self.fig]:
+            x0, y0, x1, y1 = np.round(part.bbox.extents).astype(int)
+            cut = pixels[len(pixels) - y1 : len(pixels) - y0, x0:x1]
+            buffer = io.BytesIO()
+            mpimg.imsave(
+                buffer,
+                cut,
+                format="png",
+                pil_kwargs={"compress_level": self.compress_level},
+            )
+            height, width = cut.shape[:2]
+            size = (
+                round(width / self.pixel_ratio),
+                round(height / self.pixel_ratio),
+            )
+            images.append((buffer.getvalue(), size))
+        return images
 
     def _draw_full(self) -> None:
         canvas, engine = self.fig.canvas, self.fig.get_layout_engine()
@@ -756,12 +801,10 @@ class PngRenderer:
             canvas.draw()
             return
         if engine is not None:
-            engine.execute(
-                self.fig
-            )  # lay out with the moving artists in place
-        self.fig.set_layout_engine(
-            "none"
-        )  # and keep that layout for the background
+            # lay out with the moving artists in place
+            engine.execute(self.fig)
+        # and keep that layout for the background
+        self.fig.set_layout_engine("none")
         try:
             for artist in self.moving:
                 artist.set_visible(False)
