@@ -30,9 +30,10 @@ GREY = "#999999"
 
 # Default figure sizes fit the book's content column: 688 CSS pixels at a
 # 1280-pixel window, where an SVG figure is shown at 96 pixels per inch, so
-# 7.17 inches, less the 0.1-inch margins of a notebook's saved figure. There
-# text of 8 points or more is at least 10.7 pixels on screen.
-COLUMN_WIDTH = 6.9  # inches
+# 7.17 inches, less the margins of a notebook's saved figure and room for
+# labels that stick out of the axes. There text of 8 points or more is at
+# least 10.7 pixels on screen.
+COLUMN_WIDTH = 6.7  # inches
 
 
 def _new_axes(height: float):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bookpages import CHROMIUM, launch_chromium, page_path, toc_docnames
+from bookpages import page_path, toc_docnames
 
 from sincos import Hyperparams
 from sincos.export import read_weights_script
@@ -38,18 +38,6 @@ TRAINING_TIMEOUT_MS = 180_000
 # goes on, so the tolerance holds for the first 200 iterations only.
 # tests/js checks the explorer's Adam exactly, which this cannot.
 COST_TOLERANCE = 2e-3
-
-
-@pytest.fixture(scope="module")
-def browser(build_html: Path):
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 class Explorer:
