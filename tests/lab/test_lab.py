@@ -18,10 +18,13 @@ from labserver import processes_under, running_lab
 pytestmark = pytest.mark.lab
 
 NOTEBOOK = "05_explorer.ipynb"
-# Every code cell shows an execution count: the whole notebook has run.
+# Every code cell whose code is shown shows an execution count (the cells
+# of the exercises' solutions are collapsed and show none; the kernel going
+# idle afterwards says they have run too).
 ALL_CELLS_RAN = """() => {
-    const prompts = [...document.querySelectorAll(
-        '.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
+    const prompts = [...document.querySelectorAll('.jp-CodeCell')]
+        .filter(cell => !cell.querySelector('.jp-InputPlaceholder'))
+        .map(cell => cell.querySelector('.jp-InputPrompt').textContent);
     return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p));
 }"""
 # What the widgets of the page look like: for each top-level box, its
