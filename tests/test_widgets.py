@@ -262,14 +262,27 @@ def test_reset_restores_iteration_zero_and_the_same_first_cost(explorer):
     assert explorer.trainer.history[0] == first
 
 
-def test_stateful_switch_flips_the_trainer_between_steps(explorer):
+def test_stateful_switch_changes_where_the_next_batch_starts(explorer):
+    from sincos import compute_cost
+
+    explorer.click_step()  # the carried state is no longer zeros
+    trainer = explorer.trainer
+    for stateful in (False, True):
+        explorer.set_stateful(stateful)
+        batch = trainer.batches.peek()
+        carried, _ = trainer.predict(batch.seq, trainer.state)
+        zeros, _ = trainer.predict(batch.seq)
+        expected, other = (carried, zeros) if stateful else (zeros, carried)
+        explorer.click_step()
+        cost = trainer.history[-1]
+        assert cost == pytest.approx(
+            float(compute_cost(expected, batch.res)), rel=1e-5
+        )
+        assert abs(cost - float(compute_cost(other, batch.res))) > 1e-3
+    assert explorer.status_message.startswith("Trained")
     explorer.set_stateful(False)
-    assert explorer.trainer.stateful is False
     assert explorer.status_message.startswith("Stateful off")
-    explorer.click_step()
-    explorer.set_stateful(True)
-    assert explorer.trainer.stateful is True
-    assert "stateful on" in explorer.summary()
+    assert "stateful off" in explorer.summary()
 
 
 # -- Play and Pause -----------------------------------------------------------
