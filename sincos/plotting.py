@@ -93,7 +93,9 @@ class TrainingFigure:
     top of its panel; a cost history of one iteration is drawn as a dot."""
 
     def __init__(
-        self, time_steps: int = 20, figsize: tuple[float, float] = (7.0, 3.0)
+        self,
+        time_steps: int = 20,
+        figsize: tuple[float, float] = (COLUMN_WIDTH, 3.0),
     ) -> None:
         self.fig = plt.figure(figsize=figsize, layout="constrained")
         # One subfigure per panel: a widget can show them as two images
@@ -778,8 +780,12 @@ class PngRenderer:
             self._draw_full()
         pixels = np.asarray(self.fig.canvas.buffer_rgba())
         images = []
+        ratio = self.pixel_ratio
         for part in parts or [self.fig]:
-            x0, y0, x1, y1 = np.round(part.bbox.extents).astype(int)
+            # Edges on whole CSS pixels: every image shows at its exact size,
+            # and parts that share an edge still join without a seam.
+            edges = ratio * np.round(np.asarray(part.bbox.extents) / ratio)
+            x0, y0, x1, y1 = edges.astype(int)
             cut = pixels[len(pixels) - y1 : len(pixels) - y0, x0:x1]
             buffer = io.BytesIO()
             mpimg.imsave(
@@ -789,10 +795,7 @@ class PngRenderer:
                 pil_kwargs={"compress_level": self.compress_level},
             )
             height, width = cut.shape[:2]
-            size = (
-                round(width / self.pixel_ratio),
-                round(height / self.pixel_ratio),
-            )
+            size = (width // ratio, height // ratio)
             images.append((buffer.getvalue(), size))
         return images
 
