@@ -23,7 +23,7 @@ import numpy as np
 from .config import Hyperparams
 from .data import Batch, SinCosBatches, make_batch
 from .fast import Trainer, fused_forward, weight_variables
-from .model import LSTMRNN, keras, tf
+from .model import dense_initializers, keras, tf
 from .training import make_optimizer, train
 
 
@@ -389,10 +389,14 @@ class SimpleRNNModel(keras.Model):
     def __init__(self, hp: Hyperparams | None = None) -> None:
         super().__init__(name="SimpleRNNModel")
         self.hp = hp = hp or Hyperparams()
-        lstm_model = LSTMRNN(hp)  # lends its in and out layers
-        self.in_hidden = lstm_model.in_hidden
-        self.out_hidden = lstm_model.out_hidden
-        cells, seed = hp.cell_size, 10 * hp.seed + 1
+        seed = 10 * hp.seed  # LSTMRNN's seeds: the same in and out layers
+        self.in_hidden = keras.layers.Dense(
+            hp.cell_size, name="in_hidden", **dense_initializers(seed)
+        )
+        self.out_hidden = keras.layers.Dense(
+            hp.output_size, name="out_hidden", **dense_initializers(seed + 3)
+        )
+        cells, seed = hp.cell_size, seed + 1
         limit = math.sqrt(6.0 / (2 * cells + cells))
         self.rnn = keras.layers.SimpleRNN(
             cells,
@@ -406,7 +410,9 @@ class SimpleRNNModel(keras.Model):
                 -limit, limit, seed=seed + 1
             ),
         )
+        self.in_hidden.build((None, None, hp.input_size))
         self.rnn.build((None, None, cells))
+        self.out_hidden.build((None, None, cells))
         self.built = True
 
     def zero_state(self, batch_size: int):

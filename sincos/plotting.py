@@ -298,14 +298,12 @@ def plot_batch_continuation(
         squeeze=False,
     )
     axes = axes[:, 0]
-    half = (
-        (second.xs[0, 0] - first.xs[0, 0]) / first.xs.shape[1] / 2
-    )  # half a step
+    half = (second.xs[0, 0] - first.xs[0, 0]) / first.xs.shape[1] / 2
     edges = set()
     for i, ax in enumerate(axes):
-        for batch, style, name in (
-            (first, BATCH_K, "batch k"),
-            (second, BATCH_NEXT, "batch k+1"),
+        for batch, style, name, note in (
+            (first, BATCH_K, "batch k", f"row {i} of batch k"),
+            (second, BATCH_NEXT, "batch k+1", f"= row {i + 1} of batch k"),
         ):
             xs = batch.xs[i]
             ax.plot(
@@ -317,25 +315,15 @@ def plot_batch_continuation(
                 label=name,
             )
             edges.update((round(xs[0] - half, 9), round(xs[-1] + half, 9)))
-        middle = second.xs[i].mean()
-        ax.text(
-            middle,
-            1.45,
-            f"= row {i + 1} of batch k",
-            color=BATCH_NEXT["color"],
-            ha="center",
-            va="center",
-            fontsize=8,
-        )
-        ax.text(
-            first.xs[i].mean(),
-            1.45,
-            f"row {i} of batch k",
-            color=BATCH_K["color"],
-            ha="center",
-            va="center",
-            fontsize=8,
-        )
+            ax.text(
+                xs.mean(),
+                1.45,
+                note,
+                color=style["color"],
+                ha="center",
+                va="center",
+                fontsize=8,
+            )
         ax.set_ylabel(f"row {i}\nsin x")
         ax.set_ylim(-1.3, 1.8)
     for ax in axes:
