@@ -37,6 +37,8 @@ def main() -> int:
     subprocess.run(
         ["bash", str(ROOT / "book" / "fetch_assets.sh")], check=True
     )
+    # No page of an earlier build outlives its source.
+    shutil.rmtree(INDEX.parent, ignore_errors=True)
     command = [
         jupyter_book(),
         "build",

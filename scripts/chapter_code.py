@@ -5,8 +5,11 @@ in a fenced ```python block of a markdown cell, whose first line names it:
 
     # sincos/training.py: train_step
     # scripts/tf1_reference.py: TF1Model.add_cell
+    # sincos/tutorial.py: The network
 
-The rest of the block is that object's source, exactly (a method dedented).
+The rest of the block is that object's source, exactly (a method dedented),
+or, where the file has a line ``# %% <name>``, the lines of that part, up to
+the next ``# %%`` line.
 This script rewrites every such block from the source files:
 
     .venv/bin/python scripts/chapter_code.py            # update the notebooks
@@ -28,7 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-MARKER = re.compile(r"^# (?P<path>[\w./-]+\.py): (?P<name>[\w.]+)$")
+MARKER = re.compile(r"^# (?P<path>[\w./-]+\.py): (?P<name>\w[\w. ]*)$")
+PART = "# %% "
 FENCE = re.compile(
     r"^(?P<indent> *)```python\n(?P<body>.*?)^(?P=indent)```$",
     re.MULTILINE | re.DOTALL,
@@ -56,9 +60,19 @@ class Block:
 
 
 def extract(path: Path, name: str) -> str:
-    """The source of the function, class or method ``name`` (dotted for a
-    method) in the Python file ``path``, decorators included, dedented."""
+    """The lines of the part ``# %% name`` of the Python file ``path``, or
+    the source of the function, class or method ``name`` (dotted for a
+    method), decorators included, dedented."""
     text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    if PART + name + "\n" in lines:
+        first = lines.index(PART + name + "\n") + 1
+        part = []
+        for line in lines[first:]:
+            if line.startswith(PART):
+                break
+            part.append(line)
+        return "".join(part).strip("\n") + "\n"
     scope: list[ast.stmt] = ast.parse(text).body
     node = None
     for part in name.split("."):
@@ -66,7 +80,6 @@ def extract(path: Path, name: str) -> str:
         if node is None:
             raise LookupError(f"{path} defines no {name}")
         scope = getattr(node, "body", [])
-    lines = text.splitlines(keepends=True)
     first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
     return textwrap.dedent("".join(lines[first - 1 : node.end_lineno]))
 

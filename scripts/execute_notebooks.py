@@ -20,19 +20,27 @@ from nbclient import NotebookClient
 KERNEL_CONFIG = Path(__file__).with_name("ipython_kernel_config.py")
 
 
-def execute(path: Path) -> float:
-    notebook = nbformat.read(path, as_version=4)
+def run(notebook: nbformat.NotebookNode, folder: Path) -> float:
+    """Run every cell of ``notebook`` in a fresh kernel started in
+    ``folder``, keeping outputs and widget state in it; the seconds it took.
+    Raises ``CellExecutionError`` at the first cell that fails."""
     started = time.perf_counter()
     NotebookClient(
         notebook,
-        timeout=600,
+        timeout=900,
         kernel_name="python3",
         extra_arguments=[f"--config={KERNEL_CONFIG}"],
         store_widget_state=True,
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(folder)}},
     ).execute()
-    nbformat.write(notebook, path)
     return time.perf_counter() - started
+
+
+def execute(path: Path) -> float:
+    notebook = nbformat.read(path, as_version=4)
+    seconds = run(notebook, path.parent)
+    nbformat.write(notebook, path)
+    return seconds
 
 
 if __name__ == "__main__":

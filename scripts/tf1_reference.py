@@ -48,6 +48,9 @@ from sincos.config import Hyperparams
 # The TF1 cells live in tf_keras since TensorFlow 2.16: this selects them. It
 # must be set before TensorFlow loads.
 os.environ["TF_USE_LEGACY_KERAS"] = "1"
+# The record was made with oneDNN's graph rewrites off (they change the costs
+# by about 1e-4); so is every run of this script, to give the same costs.
+os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 tf = import_tensorflow().compat.v1  # the TF1 API, imported quietly
 
 ROOT = Path(__file__).resolve().parents[1]

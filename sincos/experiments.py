@@ -252,20 +252,6 @@ def window_mse(trainer: Trainer, steps: int = 200) -> float:
     return float(((preds - np.array([b.res for b in batches])) ** 2).mean())
 
 
-def ambiguous_rows(batch: Batch, min_abs_cos: float = 0.5) -> tuple[int, int]:
-    """Two rows whose first inputs sin x are closest while their targets cos x
-    have opposite signs (each at least ``min_abs_cos`` in size): from the first
-    input alone no network can tell them apart."""
-    s, c = batch.seq[:, 0, 0], batch.res[:, 0, 0]
-    rising = np.flatnonzero(c >= min_abs_cos)
-    falling = np.flatnonzero(c <= -min_abs_cos)
-    if not (rising.size and falling.size):
-        raise ValueError("the batch has no rows with cos x of both signs")
-    gap = np.abs(s[rising][:, None] - s[falling][None, :])
-    i, j = np.unravel_index(np.argmin(gap), gap.shape)
-    return int(rising[i]), int(falling[j])
-
-
 # -- sweeps: window length, learning rate, cell size --------------------------
 
 

@@ -1,10 +1,9 @@
 """The fast engine: the tutorial's training run through TensorFlow's fused LSTM
 kernel in one compiled loop. The same function as ``LSTMRNN`` and the same Adam
-update as the readable ``sincos.training``, about four times faster per step;
-the widgets and the experiments train with it.
+update as the readable ``sincos.training``, several times faster per
+iteration; the widgets and the experiments train with it.
 
-Explained in the chapter "Training", section "Making it fast"
-(notebooks/04_training.ipynb).
+Explained in the chapter "Making it fast" (notebooks/09_making_it_fast.ipynb).
 """
 
 from __future__ import annotations

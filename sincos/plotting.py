@@ -480,80 +480,25 @@ def plot_error_by_position(
     return ax
 
 
-def plot_two_starts(
-    xs: np.ndarray,
-    seq: np.ndarray,
-    res: np.ndarray,
-    carried: np.ndarray,
-    zero: np.ndarray,
-    zero_label: str = "prediction from zeros",
-    figsize: tuple[float, float] = (COLUMN_WIDTH, 3.2),
-) -> Figure:
-    """One panel per row: its input, target, the prediction from the carried
-    state (the prediction's style) and the prediction from a zero state (the
-    reset state's style).
-    Arrays are (rows, time_steps) or (rows, time_steps, 1).
-
-    Drawn in the chapter "Experiments" for two rows that start with almost the
-    same sin x but cos x of opposite signs."""
-    fig, axes = plt.subplots(
-        1,
-        len(xs),
-        figsize=figsize,
-        layout="constrained",
-        sharey=True,
-        squeeze=False,
-    )
-    zero_style = {**RESET, "linewidth": 2.2, "label": zero_label}
-    carried_style = {**PREDICTION, "label": "prediction, carried state"}
-    for k, ax in enumerate(axes[0]):
-        for values, style in (
-            (seq, INPUT),
-            (res, TARGET),
-            (carried, carried_style),
-            (zero, zero_style),
-        ):
-            ax.plot(xs[k], np.ravel(values[k]), **style)
-        first_sin, first_cos = np.ravel(seq[k])[0], np.ravel(res[k])[0]
-        ax.set_title(
-            f"sin x = {first_sin:.2f}, cos x = {first_cos:+.2f} at the start",
-            fontsize=9,
-        )
-        ax.set(xlabel="x", ylim=(-1.3, 1.3))
-        ax.grid(alpha=0.3)
-    axes[0, 0].set_ylabel("value")
-    axes[0, 0].legend(loc="lower left", fontsize=8)
-    return fig
-
-
 def plot_window_sweep(
     time_steps: Sequence[int],
     mse: dict[str, Sequence[np.ndarray]],
-    seconds_per_iteration: Sequence[float],
-    iterations: Sequence[int],
-    figsize: tuple[float, float] = (COLUMN_WIDTH, 3.6),
+    ax=None,
     styles: Sequence[dict] = SERIES,
-) -> Figure:
-    """Three panels over the window length: for each group of runs (group k in
-    ``styles[k]``) the evaluation MSE of every seed (dots) and their median
-    (line), then the measured milliseconds per iteration, and the whole
-    training time (iterations x time per iteration).
+):
+    """The evaluation MSE over the window length: for each group of runs
+    (group k in ``styles[k]``) every seed as a dot and the median as a line,
+    log scales.
 
     Drawn in the chapter "Experiments"."""
-    fig, (ax_mse, ax_it, ax_all) = plt.subplots(
-        1,
-        3,
-        figsize=figsize,
-        layout="constrained",
-        gridspec_kw={"width_ratios": [1.3, 1, 1]},
-    )
+    ax = ax or _new_axes(height=3.4)
     steps = np.asarray(time_steps)
     for (label, values), style in zip(mse.items(), styles, strict=False):
         line = {
             k: v for k, v in style.items() if k not in ("label", "linewidth")
         }
         for t, v in zip(steps, values, strict=True):
-            ax_mse.plot(
+            ax.plot(
                 np.full(len(v), t),
                 v,
                 "o",
@@ -561,31 +506,24 @@ def plot_window_sweep(
                 alpha=0.5,
                 markersize=4,
             )
-        ax_mse.plot(
+        ax.plot(
             steps,
             [np.median(v) for v in values],
             **line,
             linewidth=1.8,
             label=f"{label}: median",
         )
-    ax_mse.set(ylabel="MSE per sample after training", yscale="log")
-    ax_mse.set_title("accuracy (dots: seeds)", fontsize=10)
-    ax_mse.legend(loc="lower right", fontsize=8)
-    per_iteration = 1e3 * np.asarray(seconds_per_iteration)
-    ax_it.plot(steps, per_iteration, "o-", color=BLACK)
-    ax_it.set(ylabel="ms per iteration", ylim=(0, 1.15 * per_iteration.max()))
-    ax_it.set_title("time per iteration (measured)", fontsize=10)
-    total = np.asarray(iterations) * np.asarray(seconds_per_iteration)
-    ax_all.plot(steps, total, "o-", color=BLACK)
-    ax_all.set(ylabel="seconds", ylim=(0, 1.15 * total.max()))
-    ax_all.set_title("training time, all samples", fontsize=10)
-    for ax in (ax_mse, ax_it, ax_all):
-        ax.set_xscale("log")
-        ax.set_xlabel("time_steps (window length)", fontsize=9)
-        ax.set_xticks(steps, [str(t) for t in steps])
-        ax.minorticks_off()
-        ax.grid(alpha=0.3)
-    return fig
+    ax.set(
+        xlabel="time_steps (window length)",
+        ylabel="MSE per sample after training",
+        xscale="log",
+        yscale="log",
+    )
+    ax.set_xticks(steps, [str(t) for t in steps])
+    ax.minorticks_off()
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
 
 
 # -- figures for the chapter "Using the trained model" ------------------------

@@ -5,7 +5,7 @@ the initial weights and the 200 costs of the tutorial's TF1 graph, recorded by
 ``scripts/tf1_reference.py``. ``from_tf1_weights`` maps TF1's weights to the
 order of ``sincos.fast.weight_variables``.
 
-Explained in the chapter "From TF1 to TF2" (notebooks/08_tf1_to_tf2.ipynb).
+Explained in the chapter "From TF1 to TF2" (notebooks/10_tf1_to_tf2.ipynb).
 """
 
 from __future__ import annotations

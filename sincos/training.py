@@ -41,13 +41,14 @@ def train(
     *,
     stateful: bool = True,
     print_every: int = 20,
+    log_every: int = 20,
     on_step=None,
     writer=None,
 ):
     """The tutorial's loop: each batch starts from the state the previous
     one ended in (from zeros if not ``stateful``). Prints the cost every
-    ``print_every`` iterations (never if 0), writes it to the
-    ``tf.summary`` ``writer`` if given, and calls
+    ``print_every`` iterations (never if 0); given a ``tf.summary`` writer,
+    writes it there every ``log_every`` iterations. Calls
     ``on_step(i, xs, res, pred, costs)`` after every iteration (a live plot,
     say). Returns every cost and the final state."""
     rows = batches.hp.batch_size
@@ -63,7 +64,7 @@ def train(
             on_step(i, xs, res, pred.numpy(), costs)
         if print_every and i % print_every == 0:
             print(f"iteration {i:3d}  cost: {costs[-1]:.3g}")
-            if writer is not None:
-                with writer.as_default():
-                    tf.summary.scalar("cost", cost, step=i)
+        if writer is not None and log_every and i % log_every == 0:
+            with writer.as_default():
+                tf.summary.scalar("cost", cost, step=i)
     return costs, state

@@ -24,7 +24,6 @@ from sincos.experiments import (
     Runs,
     SimpleRNNModel,
     Spread,
-    ambiguous_rows,
     compare_state,
     error_by_position,
     fmt,
@@ -204,18 +203,6 @@ def test_window_mse_needs_whole_windows(tutorial_runs):
     )
 
 
-def test_ambiguous_rows_share_a_sin_but_not_the_sign_of_cos():
-    batch = make_batch(0, 20, 50)
-    rising, falling = ambiguous_rows(batch)
-    assert batch.res[rising, 0, 0] >= 0.5 and batch.res[falling, 0, 0] <= -0.5
-    assert abs(batch.seq[rising, 0, 0] - batch.seq[falling, 0, 0]) < 0.05
-
-
-def test_ambiguous_rows_needs_both_signs():
-    with pytest.raises(ValueError, match="both signs"):
-        ambiguous_rows(make_batch(0, 5, 3))
-
-
 def test_window_sweep_sees_equal_samples_at_every_window(clock):
     clock += [7.0, 3.0, 1.0, 8.0]  # (window 5, 10) x (seed 1, 2)
     samples = 400
@@ -275,22 +262,10 @@ def test_experiment_figures_draw_from_results(tutorial_runs):
         {"carried": np.full(20, 0.01)}, floor=0.5
     )
     assert ax.get_xlabel().startswith("position")
-    batch = make_batch(0, 20, 50)
-    rows = list(ambiguous_rows(batch))
-    fig = plotting.plot_two_starts(
-        batch.xs[rows],
-        batch.seq[rows],
-        batch.res[rows],
-        batch.res[rows],
-        np.zeros((2, 20)),
+    ax = plotting.plot_window_sweep(
+        (5, 10), {"carried": [np.ones(2), np.ones(2)]}
     )
-    assert len(fig.axes) == 2
-    fig = plotting.plot_window_sweep(
-        (5, 10), {"carried": [np.ones(2), np.ones(2)]}, [1e-3, 2e-3], [8, 4]
-    )
-    assert [ax.get_xlabel() for ax in fig.axes] == [
-        "time_steps (window length)"
-    ] * 3
+    assert ax.get_xlabel() == "time_steps (window length)"
     plt.close("all")
 
 

@@ -82,3 +82,45 @@ def test_stored_outputs_are_clean(notebook: Path) -> None:
     assert not found, f"{notebook.name} stores noisy outputs:\n" + "\n".join(
         found
     )
+
+
+HIDDEN_CHECK = "remove-cell"
+
+
+def _visible_asserts(notebook: Path) -> list[str]:
+    """Code cells the reader sees that assert something."""
+    found = []
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for number, cell in enumerate(cells, start=1):
+        if cell["cell_type"] != "code":
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        lines = "".join(cell["source"]).splitlines()
+        if HIDDEN_CHECK not in tags and any(
+            line.lstrip().startswith("assert ") for line in lines
+        ):
+            found.append(f"cell {number}")
+    return found
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_checks_stay_out_of_the_readers_path(notebook: Path) -> None:
+    """Every assert lives in a check cell that the book removes and
+    JupyterLab shows collapsed."""
+    visible = _visible_asserts(notebook)
+    assert not visible, (
+        f"{notebook.name}: asserts in cells the reader sees: {visible}; "
+        f"move them to a cell tagged {HIDDEN_CHECK!r}"
+    )
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for number, cell in enumerate(cells, start=1):
+        meta = cell.get("metadata", {})
+        if HIDDEN_CHECK in meta.get("tags", []):
+            assert meta.get("jupyter", {}).get("source_hidden"), (
+                f"{notebook.name} cell {number}: a check cell that "
+                "JupyterLab would show open (jupyter.source_hidden)"
+            )
+            assert not cell.get("outputs"), (
+                f"{notebook.name} cell {number}: a check cell with output "
+                "(the book removes it; the reader would miss it)"
+            )

@@ -112,12 +112,42 @@ def test_train_carries_the_state_unless_stateless(stateful):
         np.testing.assert_allclose(returned, expected, atol=1e-5)
 
 
-def test_train_prints_and_logs_every_print_every_iterations(capsys, tmp_path):
+def _logged_costs(logdir) -> dict[int, float]:
     from tensorboard.backend.event_processing.event_accumulator import (
         EventAccumulator,
     )
     from tensorboard.util.tensor_util import make_ndarray
 
+    events = EventAccumulator(str(logdir), size_guidance={"tensors": 0})
+    events.Reload()
+    if "cost" not in events.Tags()["tensors"]:
+        return {}
+    return {
+        e.step: float(make_ndarray(e.tensor_proto))
+        for e in events.Tensors("cost")
+    }
+
+
+def test_train_prints_every_print_every_iterations(capsys):
+    hp = Hyperparams()
+    model = LSTMRNN(hp)
+    costs, _ = train(
+        model, make_optimizer(model), SinCosBatches(hp), 45, print_every=20
+    )
+    assert len(costs) == 45
+    assert capsys.readouterr().out.splitlines() == [
+        f"iteration   0  cost: {costs[0]:.3g}",
+        f"iteration  20  cost: {costs[20]:.3g}",
+        f"iteration  40  cost: {costs[40]:.3g}",
+    ]
+    train(model, make_optimizer(model), SinCosBatches(hp), 3, print_every=0)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("print_every", [0, 7])
+def test_train_logs_every_log_every_iterations_whatever_it_prints(
+    capsys, tmp_path, print_every
+):
     hp = Hyperparams()
     model = LSTMRNN(hp)
     writer = tf.summary.create_file_writer(str(tmp_path))
@@ -126,25 +156,30 @@ def test_train_prints_and_logs_every_print_every_iterations(capsys, tmp_path):
         make_optimizer(model),
         SinCosBatches(hp),
         45,
-        print_every=20,
+        print_every=print_every,
         writer=writer,
     )
     writer.flush()
-    assert len(costs) == 45
-    assert capsys.readouterr().out.splitlines() == [
-        f"iteration   0  cost: {costs[0]:.3g}",
-        f"iteration  20  cost: {costs[20]:.3g}",
-        f"iteration  40  cost: {costs[40]:.3g}",
-    ]
-    events = EventAccumulator(str(tmp_path), size_guidance={"tensors": 0})
-    events.Reload()
-    logged = {
-        e.step: float(make_ndarray(e.tensor_proto))
-        for e in events.Tensors("cost")
-    }
+    logged = _logged_costs(tmp_path)
     assert logged == pytest.approx({i: costs[i] for i in (0, 20, 40)})
-    train(model, make_optimizer(model), SinCosBatches(hp), 3, print_every=0)
-    assert capsys.readouterr().out == ""
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == (0 if print_every == 0 else 7)
+
+
+def test_train_logs_nothing_with_log_every_0(tmp_path):
+    hp = Hyperparams()
+    model = LSTMRNN(hp)
+    writer = tf.summary.create_file_writer(str(tmp_path))
+    train(
+        model,
+        make_optimizer(model),
+        SinCosBatches(hp),
+        5,
+        log_every=0,
+        writer=writer,
+    )
+    writer.flush()
+    assert _logged_costs(tmp_path) == {}
 
 
 # -- the readable and the fused engine compute the same training -------------

@@ -26,7 +26,6 @@ pytestmark = [pytest.mark.book, pytest.mark.browser]
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "book" / "assets" / "js" / "sincos-weights.js"
 FULL_PAGE = "notebooks/05_explorer"
-COMPACT_PAGE = "notebooks/04_training"
 TFJS = "_static/tfjs/tf.es2017.min.js"
 EXPLORER = "document.querySelector('.sincos-explorer').explorer"
 # 200 iterations take about 6 s here, several times that on a busy machine.
@@ -152,7 +151,7 @@ def test_only_pages_with_an_explorer_load_tensorflow_js(build_html) -> None:
         html = page_path(docname).read_text(encoding="utf-8")
         has_explorer = 'class="sincos-explorer"' in html
         assert (TFJS.removeprefix("_static/") in html) == has_explorer, docname
-        if docname in (FULL_PAGE, COMPACT_PAGE):
+        if docname == FULL_PAGE:
             assert has_explorer, f"{docname} lost its explorer"
 
 
@@ -291,24 +290,6 @@ def test_a_new_learning_rate_or_cell_size_starts_a_new_model(fresh) -> None:
     assert "New model with cell size 2" in fresh.status()
     fresh.train(1)
     assert fresh.iteration() == 1
-
-
-def test_the_compact_explorer_steps_20_iterations(browser) -> None:
-    explorer = Explorer(browser, page_path(COMPACT_PAGE).as_uri())
-    try:
-        assert (
-            explorer.root.locator("select, input[type=checkbox]").count() == 0
-        )
-        explorer.button("Step").click()
-        explorer.page.wait_for_function(
-            f"() => {EXPLORER}.trainer.iteration === 20 && "
-            f"{EXPLORER}.frame === null",
-            timeout=TRAINING_TIMEOUT_MS,
-        )
-        assert "Trained 20 iterations." in explorer.status()
-        explorer.assert_clean()
-    finally:
-        explorer.close()
 
 
 def test_it_fits_a_phone_screen(browser) -> None:

@@ -183,3 +183,14 @@ def test_the_book_ships_a_wheel_of_the_package(build_html: Path) -> None:
     assert f"\nVersion: {installed['Version']}\n" in shipped, (
         f"{wheels[0].name} is not version {installed['Version']}: rebuild"
     )
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_no_assert_is_shown_to_the_reader(build_html: Path, docname: str):
+    shown = [
+        line.strip()
+        for block in soup(docname).select("div.highlight pre")
+        for line in block.get_text().splitlines()
+        if line.lstrip().startswith("assert ")
+    ]
+    assert not shown, f"{docname} shows checks to the reader: {shown}"

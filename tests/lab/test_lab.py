@@ -116,7 +116,7 @@ def test_every_cell_runs_without_an_error_output(page):
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
     )
     assert errors.count() == 0, errors.all_inner_texts()
-    assert page.locator(".sincos-widget").count() >= 2
+    assert page.locator(".sincos-widget").count() == 1  # the explorer
 
 
 def test_step_changes_the_figure(page):
