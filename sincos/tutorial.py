@@ -88,7 +88,7 @@ def train(model, iterations=200, plot=True, logdir="logs"):
     """Train, carrying the state from batch to batch; return every cost."""
     optimizer = keras.optimizers.Adam(LR, epsilon=1e-8)  # TF1's epsilon
     optimizer.build(model.trainable_variables)
-    writer = tf.summary.create_file_writer(logdir)
+    writer = log_writer(logdir)
 
     @tf.function
     def train_step(seq, res, state):
@@ -103,21 +103,33 @@ def train(model, iterations=200, plot=True, logdir="logs"):
     show = live_plot() if plot else None
     batches, costs = get_batches(), []
     state = [tf.zeros((BATCH_SIZE, CELL_SIZE))] * 2  # h and c start at 0
-    tf.summary.trace_on(graph=True)
     for i in range(iterations):
         seq, res, xs = next(batches)
         cost, pred, state = train_step(seq, res, state)  # state fed back
         costs.append(float(cost))
-        with writer.as_default():
-            if i == 0:
-                tf.summary.trace_export("train_step", step=0)
-            if i % 20 == 0:
-                print("cost:", round(costs[-1], 4))
-                tf.summary.scalar("cost", cost, step=i)
+        if i % 20 == 0:
+            print("cost:", round(costs[-1], 4))
+        if writer:
+            with writer.as_default():
+                if i == 0:
+                    tf.summary.trace_export("train_step", step=0)
+                if i % 20 == 0:
+                    tf.summary.scalar("cost", cost, step=i)
         if show:
             show(xs[0], res[0], pred.numpy()[0])
-    writer.flush()
     return costs
+
+
+def log_writer(logdir):
+    """A writer of TensorBoard logs that records the graph of the next call,
+    or None without the tensorboard package (tf.summary.scalar needs it)."""
+    try:
+        import tensorboard  # noqa: F401
+    except ImportError:
+        print("No TensorBoard logs: pip install tensorboard to write them.")
+        return None
+    tf.summary.trace_on(graph=True)
+    return tf.summary.create_file_writer(logdir)
 
 
 def live_plot():

@@ -28,9 +28,11 @@ def test_imports_nothing_but_tensorflow_numpy_and_matplotlib() -> None:
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, "a relative import ties it to sincos"
             imported.add(node.module.split(".")[0])
-    # keras comes with tensorflow; IPython only when run inside Jupyter.
+    # keras comes with tensorflow; IPython only inside Jupyter, tensorboard
+    # only where it is installed.
     allowed = {"argparse", "sys", "keras", "matplotlib", "numpy"}
-    assert imported <= allowed | {"tensorflow", "IPython"}, imported
+    optional = {"IPython", "tensorboard"}
+    assert imported <= allowed | {"tensorflow"} | optional, imported
 
 
 def test_hyperparameters_are_the_tutorials() -> None:
@@ -96,6 +98,19 @@ def test_logs_the_cost_every_20_iterations_and_the_graph(
     logged = [e.step for e in events.Tensors("cost")]
     assert logged == [0, 20, 40]
     assert "train_step" in events.Tags()["tensors"]  # the graph
+
+
+def test_runs_without_tensorboard_and_says_so(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "tensorboard", None)  # import fails
+    costs = program.train(
+        program.LSTMRNN(), 21, plot=False, logdir=str(tmp_path / "logs")
+    )
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("No TensorBoard logs: pip install")
+    assert printed[1:] == [f"cost: {round(costs[i], 4)}" for i in (0, 20)]
+    assert not (tmp_path / "logs").exists()
 
 
 @pytest.mark.parametrize("how", ["file", "module"])
