@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Bring the JavaScript the book serves itself (MathJax 3, the Jupyter widget
-# manager and TensorFlow.js for the in-browser explorer) from npm, pinned by
+# Bring the JavaScript the book serves itself (MathJax 3, and TensorFlow.js
+# for the explorer that trains in the page) from npm, pinned by
 # book/assets/package-lock.json, and copy the few files the pages load into
 # book/assets/vendor/ (git-ignored; _config.yml names it in
 # html_static_path).
@@ -20,8 +20,8 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     exit 0
 fi
 if ! command -v npm >/dev/null 2>&1; then
-    echo "book assets: npm not found; the book will load MathJax and" \
-        "widget JS from CDNs and show no in-browser explorer" >&2
+    echo "book assets: npm not found; the book will load MathJax from a" \
+        "CDN and show no explorer that trains in the page" >&2
     exit 0
 fi
 
@@ -31,18 +31,13 @@ npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 tmp="$(mktemp -d "$assets/.vendor.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 mathjax=node_modules/mathjax
-widgets=node_modules/@jupyter-widgets/html-manager
 tfjs=node_modules/@tensorflow/tfjs
 mkdir -p "$tmp/mathjax/input/tex" "$tmp/mathjax/output/chtml/fonts" \
-    "$tmp/widgets" "$tmp/tfjs"
+    "$tmp/tfjs"
 cp "$mathjax/es5/tex-mml-chtml.js" "$mathjax/LICENSE" "$tmp/mathjax/"
 cp -r "$mathjax/es5/input/tex/extensions" "$tmp/mathjax/input/tex/"
 cp -r "$mathjax/es5/output/chtml/fonts/woff-v2" \
     "$tmp/mathjax/output/chtml/fonts/"
-# embed.js finds its Font Awesome fonts next to itself; browsers take the
-# woff2 ones.
-cp "$widgets/dist/embed.js" "$widgets/dist/embed.js.LICENSE.txt" \
-    "$widgets/dist/"*.woff2 "$tmp/widgets/"
 # The ES2017 build: a quarter smaller than the ES5 tf.min.js and faster; its
 # header carries the licence.
 cp "$tfjs/dist/tf.es2017.min.js" "$tmp/tfjs/"

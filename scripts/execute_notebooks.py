@@ -1,4 +1,4 @@
-"""Execute notebooks in place and store their outputs and widget state.
+"""Execute notebooks in place and store their outputs.
 
     .venv/bin/python scripts/execute_notebooks.py notebooks/*.ipynb
 
@@ -22,15 +22,16 @@ KERNEL_CONFIG = Path(__file__).with_name("ipython_kernel_config.py")
 
 def run(notebook: nbformat.NotebookNode, folder: Path) -> float:
     """Run every cell of ``notebook`` in a fresh kernel started in
-    ``folder``, keeping outputs and widget state in it; the seconds it took.
-    Raises ``CellExecutionError`` at the first cell that fails."""
+    ``folder``, keeping its outputs; the seconds it took. Widgets keep no
+    state in the notebook: their output's HTML placeholder is what the book
+    shows. Raises ``CellExecutionError`` at the first cell that fails."""
     started = time.perf_counter()
     NotebookClient(
         notebook,
         timeout=900,
         kernel_name="python3",
         extra_arguments=[f"--config={KERNEL_CONFIG}"],
-        store_widget_state=True,
+        store_widget_state=False,
         resources={"metadata": {"path": str(folder)}},
     ).execute()
     return time.perf_counter() - started

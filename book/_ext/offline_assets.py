@@ -1,40 +1,41 @@
-"""Serve MathJax and the widget manager from the book itself, or fall back to
-CDNs; load the in-browser explorer's scripts on the pages that show it.
+"""Serve MathJax from the book itself, or fall back to a CDN; give the pages
+that show a widget the scripts that make it live.
 
-_config.yml points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at
-copies that ``book/fetch_assets.sh`` puts in a folder named in
-``html_static_path``. When those copies are missing (npm was not available),
-this extension prints one line and puts the three settings back to their CDN
-defaults, so the book still builds with ``-W``.
+_config.yml points ``mathjax_path`` at a copy that ``book/fetch_assets.sh``
+puts in a folder named in ``html_static_path``. When it is missing (npm was
+not available), this extension prints one line and puts the setting back to
+its CDN default, so the book still builds with ``-W``.
 
-A page whose HTML holds a ``<div class="sincos-explorer">`` (placed in a
-notebook's markdown cell) gets TensorFlow.js, the initial weights and the
-explorer as deferred scripts; other pages load none of them. Without
-TensorFlow.js (no npm) the div keeps its fallback text.
+The notebooks' widgets store a placeholder as their HTML output,
+``<div class="sincos-widget" data-kind="...">``, which the book shows in
+place of the widget (myst-nb's mime priority, _config.yml). A page with one
+gets the widgets' own script, ``sincos/widgets.js`` (the package's file,
+copied into the build), which mounts a live widget on it; an explorer also
+needs TensorFlow.js and the initial weights, a time-step viewer the weights.
+Other pages load none of them. Without TensorFlow.js (no npm) an explorer's
+placeholder keeps its text.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-from myst_nb.core.config import ipywidgets_js_factory
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.ext.mathjax import MATHJAX_URL
 
-# In load order; paths inside the html_static_path folders.
-EXPLORER_SCRIPTS = (
-    "tfjs/tf.es2017.min.js",
-    "sincos-weights.js",
-    "sincos-explorer.js",
-)
-EXPLORER_MARK = 'class="sincos-explorer"'
-
-
-def _is_local(path: str) -> bool:
-    return "://" not in path and not path.startswith("//")
+ROOT = Path(__file__).resolve().parents[2]
+WIDGETS = ROOT / "sincos" / "widgets.js"
+# Paths inside the html_static_path folders, in load order, by what a page
+# shows; widgets.js comes last and mounts the widgets.
+NEEDS = {
+    'data-kind="explorer"': ("tfjs/tf.es2017.min.js", "sincos-weights.js"),
+    'data-kind="time-steps"': ("sincos-weights.js",),
+}
+MARK = 'class="sincos-widget"'
 
 
 def _in_static_folders(srcdir: Path, config: Config, path: str) -> bool:
@@ -45,58 +46,52 @@ def _in_static_folders(srcdir: Path, config: Config, path: str) -> bool:
     )
 
 
-def _missing_assets(srcdir: Path, config: Config) -> list[str]:
-    """Local asset paths (relative to html_static_path) that no static
-    folder holds."""
-    wanted = [config.mathjax_path, *config.nb_ipywidgets_js]
-    return [
-        path
-        for path in wanted
-        if _is_local(path) and not _in_static_folders(srcdir, config, path)
-    ]
-
-
 def use_cdn_when_missing(app: Sphinx, config: Config) -> None:
     srcdir = Path(app.srcdir)
-    missing = _missing_assets(srcdir, config)
-    if not missing:
-        return
-    # Not a Sphinx warning (the build runs with -W) and not an info line (-q
-    # hides it).
-    print(
-        f"offline_assets: {', '.join(missing)} not found (run "
-        "book/fetch_assets.sh); loading MathJax and widget JS from CDNs "
-        "instead",
-        file=sys.stderr,
-    )
-    config.mathjax_path = MATHJAX_URL
-    config.nb_ipywidgets_js = ipywidgets_js_factory()
+    path = config.mathjax_path
+    local = "://" not in path and not path.startswith("//")
+    if local and not _in_static_folders(srcdir, config, path):
+        # Not a Sphinx warning (the build runs with -W) and not an info line
+        # (-q hides it).
+        print(
+            f"offline_assets: {path} not found (run book/fetch_assets.sh); "
+            "loading MathJax from a CDN instead",
+            file=sys.stderr,
+        )
+        config.mathjax_path = MATHJAX_URL
     config.html_static_path = [
         entry for entry in config.html_static_path if (srcdir / entry).is_dir()
     ]
+    # The package's widgets.js, through a folder of its own in the build.
+    folder = Path(app.outdir).parent / "widgets-js"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(WIDGETS, folder / WIDGETS.name)
+    config.html_static_path.append(str(folder))
 
 
-def add_explorer_scripts(
+def add_widget_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree
 ) -> None:
-    """Load the explorer's scripts on a page that has an explorer to mount
-    (like sphinx.ext.mathjax, which adds MathJax to pages with math only)."""
-    if EXPLORER_MARK not in context.get("body", ""):
+    """Load the widgets' scripts on a page that has a widget to mount (like
+    sphinx.ext.mathjax, which adds MathJax to pages with math only)."""
+    body = context.get("body", "")
+    if MARK not in body:
         return
     srcdir = Path(app.srcdir)
-    if all(
-        _in_static_folders(srcdir, app.config, path)
-        for path in EXPLORER_SCRIPTS
-    ):
-        for path in EXPLORER_SCRIPTS:
+    scripts = []
+    for mark, paths in NEEDS.items():
+        if mark in body:
+            scripts += [p for p in paths if p not in scripts]
+    for path in scripts:
+        if _in_static_folders(srcdir, app.config, path):
             app.add_js_file(path, loading_method="defer")
+    app.add_js_file(WIDGETS.name, loading_method="defer")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # Before Sphinx validates html_static_path (priority 800) and myst-nb
-    # reads its config (builder-inited).
+    # Before Sphinx validates html_static_path (priority 800).
     app.connect("config-inited", use_cdn_when_missing, priority=400)
-    app.connect("html-page-context", add_explorer_scripts)
+    app.connect("html-page-context", add_widget_scripts)
     return {
         "version": "1.0",
         "parallel_read_safe": True,

@@ -84,38 +84,31 @@ WAIT_FOR_MATHJAX = """async () => {
     return 'typeset';
 }"""
 
-# [widget views stored in the page, views the widget manager has drawn]. The
-# manager draws each view into a div.widget-subarea just before the view's
-# <script>.
-COUNT_WIDGET_VIEWS = """() => {
-    const views = [...document.querySelectorAll(
-        'script[type="application/vnd.jupyter.widget-view+json"]')];
-    const drawn = views.filter(v => {
-        const area = v.previousElementSibling;
-        return area && area.classList.contains('widget-subarea')
-            && area.childElementCount > 0;
-    });
-    return [views.length, drawn.length];
+# [widget placeholders in the page, the ones sincos/widgets.js has made
+# live]: a live widget draws on canvases inside its placeholder.
+COUNT_WIDGETS = """() => {
+    const all = [...document.querySelectorAll('div.sincos-widget[data-kind]')];
+    return [all.length, all.filter(w => w.querySelector('canvas')).length];
 }"""
 
 
 def open_rendered(page, url: str, timeout_ms: int = 20_000) -> str:
     """Open a page; wait until MathJax has typeset it and the widgets are
-    drawn.
+    live.
 
     Returns what MathJax did: "typeset", "no math" or "MathJax did not load".
-    A page whose widgets are not drawn in time is returned as it is, for the
-    caller to check with COUNT_WIDGET_VIEWS.
+    A page whose widgets are not live in time is returned as it is, for the
+    caller to check with COUNT_WIDGETS.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.goto(url, wait_until="load", timeout=timeout_ms)
     mathjax = page.evaluate(WAIT_FOR_MATHJAX)
-    views, drawn = page.evaluate(COUNT_WIDGET_VIEWS)
-    if drawn < views:
+    widgets, live = page.evaluate(COUNT_WIDGETS)
+    if live < widgets:
         with contextlib.suppress(PlaywrightTimeout):
             page.wait_for_function(
-                f"() => ({COUNT_WIDGET_VIEWS})()[1] >= {views}",
+                f"() => ({COUNT_WIDGETS})()[1] >= {widgets}",
                 timeout=timeout_ms,
             )
     page.wait_for_timeout(300)  # let late requests (fonts, frame images) start
