@@ -57,17 +57,15 @@ var sincosWidgets = (function () {
     return Array.from({ length: timeSteps }, (_, t) => values[t * batchSize]);
   }
 
-  // -- the rule: what the views refuse, and when training stops -------------
+  // -- the words: one table per language, the numbers the same ---------------
 
-  const MAX_STEPS_PER_CLICK = 500;
-  // The cost is time_steps x the mean squared error, so predictions about
-  // sqrt(cost / time_steps) away from targets between -1 and 1. Farther than
-  // this, the learning rate is too large: over seeds 1 to 3 the farthest in
-  // the first 500 iterations was 71 at learning rates up to 0.05, 44 at 10,
-  // 120 to 500 at 100, and over 1000 at 1000 and more.
-  const BLOW_UP_DISTANCE = 300;
-
+  // Every word a widget shows or says (its status line, controls, labels,
+  // axes and legends, what a screen reader reads) comes from the table of
+  // its page's language: Chinese on a page whose <html lang> starts with
+  // "zh" (the book's Chinese edition), English elsewhere (JupyterLab). A
+  // function takes the numbers the sentence gives.
   const TEXT = {
+    // the explorer's status line
     ready: 'Ready: press Step or Play.',
     playing: 'Playing: press Pause to stop.',
     paused: (iteration) => `Paused: iteration ${iteration} is next.`,
@@ -83,6 +81,8 @@ var sincosWidgets = (function () {
     stepsSet: (n) => `Each click now trains ${n} iteration${n === 1 ? '' :
       's'}.`,
     newModel: (what) => `New model with ${what}: iteration 0 is next.`,
+    newRate: (rate) => `learning rate ${rate}`,
+    newCellSize: (size) => `cell size ${size}`,
     refusedRate: (text, kept) => 'learning rate must be a finite positive ' +
       `number, got ${JSON.stringify(text)}. Kept ${kept}.`,
     refusedSteps: (text, kept) => 'steps/click must be a whole number from ' +
@@ -107,25 +107,179 @@ var sincosWidgets = (function () {
       'no longer train. Run its cell again for a new one.',
     failed: (message) => `The kernel could not do that: ${message}`,
     untrained: 'untrained: the first batch and the initial prediction',
+    twoSentences: (first, second) => `${first} ${second}`,
+    // the explorer's controls, counter and figure
+    step: 'Step',
+    play: 'Play',
+    pause: 'Pause',
+    resetButton: 'Reset',
+    stepsPerClick: 'steps/click',
+    statefulBox: 'stateful (carry the LSTM state)',
+    learningRate: 'learning rate',
+    cellSize: 'cell size',
+    iteration: 'iteration',
+    cost: 'cost',
+    trainedSoFar: (n) => `(${n} trained)`,
+    bookNote: 'Trains in your browser with TensorFlow.js: the same network, ' +
+      'data, initial weights and Adam as the notebook\'s explorer in the ' +
+      'Python kernel.',
+    fitFigure: 'Row 0 of the current batch: the target cos x and the ' +
+      'prediction.',
+    costFigure: 'The cost of every iteration so far, on a log scale.',
+    fitTitle: 'row 0 of the current batch',
+    value: 'value',
+    offTheChart: (low, high) => `prediction off the chart: ${low} to ${high}`,
+    target: 'target cos x',
+    prediction: 'prediction',
+    input: 'input sin x',
+    // the batch stepper
+    nextBatch: 'Next batch',
+    firstRow: 'first row',
+    batchesFigure: 'The windows of the rows shown in every batch taken so ' +
+      'far: sin x and cos x, batches alternating between circles and squares.',
+    batch: (k) => `batch ${k}`,
+    batchInfo: (first, last, row, rowFirst, rowLast, previous) =>
+      `: x indices ${first} to ${last}; row ${row} covers ${rowFirst} to ` +
+      `${rowLast}` + (previous === null ? '.' :
+        `, right after its window in batch ${previous}.`),
+    row: (r) => `row ${r}`,
+    inputLegend: 'sin x (input)',
+    targetLegend: 'cos x (target)',
+    evenBatches: 'even batches',
+    oddBatches: 'odd batches',
+    // the time-step viewer
+    timeStep: 'time step',
+    stepsFigure: 'The window up to the chosen step: input, target and ' +
+      'prediction above; below, the hidden state h and the cell state c of ' +
+      'every unit, red positive and blue negative.',
+    stepTitle: (t) => `time step ${t}`,
+    stepInfo: (x, input, target, prediction) => `: x = ${x}, input sin x = ` +
+      `${input}, target cos x = ${target}, prediction = ${prediction}`,
+    windowTitle: 'the window, step by step',
+    units: (name) => `${name}: unit`,
   };
 
+  // Simplified Chinese, in the glossary's terms (book/glossary.md).
+  const TEXT_ZH = {
+    ready: '就绪：按“单步”或“播放”。',
+    playing: '播放中：按“暂停”停止。',
+    paused: (iteration) => `已暂停：下一次是第 ${iteration} 次迭代。`,
+    pausedStep: (done, asked, iteration) => `已暂停：要求的 ${asked} 次迭代` +
+      `中训练了 ${done} 次；下一次是第 ${iteration} 次迭代。`,
+    training: (done, asked) => `训练中：${asked} 次迭代中的第 ${done} 次。`,
+    trained: (n) => `训练了 ${n} 次迭代。`,
+    reset: '已重置：回到未训练的网络和第一个批量。',
+    stateful: (on) => (on ?
+      '有状态：从下一次迭代起，每个批量从上一个批量结束时的状态开始。' :
+      '无状态：从下一次迭代起，每个批量从零状态开始。'),
+    stepsSet: (n) => `现在每次点击训练 ${n} 次迭代。`,
+    newModel: (what) => `新模型（${what}）：下一次是第 0 次迭代。`,
+    newRate: (rate) => `学习率 ${rate}`,
+    newCellSize: (size) => `单元数 ${size}`,
+    refusedRate: (text, kept) => '学习率必须是有限的正数，输入的是 ' +
+      `${JSON.stringify(text)}。保留 ${kept}。`,
+    refusedSteps: (text, kept) => '每次点击的步数必须是 1 到 ' +
+      `${MAX_STEPS_PER_CLICK} 的整数，输入的是 ${JSON.stringify(text)}。` +
+      `保留 ${kept}。`,
+    blownUp: (iteration, cost, distance, rate) => `在第 ${iteration} 次迭代` +
+      `停止：代价达到 ${formatCost(cost)}，预测与 -1 到 1 之间的目标相差约 ` +
+      `${Math.round(distance)}。学习率 ${rate} 太大：试一个更小的（教程用 ` +
+      '0.006）。',
+    nonFinite: (iteration, rate) => `在第 ${iteration} 次迭代停止：代价不再` +
+      `是有限的数。学习率 ${rate} 太大：试一个更小的（教程用 0.006）。`,
+    stillTooLarge: (rate) => `学习率 ${rate} 之前让训练停了下来：请先设一个` +
+      '更小的。',
+    interrupted: (iteration) => '已被“内核 > 中断”停止；下一次是第 ' +
+      `${iteration} 次迭代。`,
+    waiting: '内核 3 秒没有回应：训练已停止。正在等它（有单元格在运行吗？）。',
+    answered: (iteration) => `内核又有回应了；下一次是第 ${iteration} 次迭代。`,
+    gone: '这个探索器的内核已停止或重启，不能再训练了。再次运行它的单元格，' +
+      '得到一个新的。',
+    failed: (message) => `内核没能做到：${message}`,
+    untrained: '未训练：第一个批量和初始预测',
+    twoSentences: (first, second) => `${first}${second}`,
+    step: '单步',
+    play: '播放',
+    pause: '暂停',
+    resetButton: '重置',
+    stepsPerClick: '每次点击的步数',
+    statefulBox: '有状态（传递 LSTM 的状态）',
+    learningRate: '学习率',
+    cellSize: '单元数',
+    iteration: '迭代',
+    cost: '代价',
+    trainedSoFar: (n) => `（已训练 ${n} 次）`,
+    bookNote: '用 TensorFlow.js 在你的浏览器中训练：网络、数据、初始权重和 ' +
+      'Adam 优化器都与笔记本中由 Python 内核运行的探索器相同。',
+    fitFigure: '当前批量的第 0 行：目标 cos x 和预测。',
+    costFigure: '到目前为止每次迭代的代价，对数刻度。',
+    fitTitle: '当前批量的第 0 行',
+    value: '值',
+    offTheChart: (low, high) => `预测超出图表：${low} 到 ${high}`,
+    target: '目标 cos x',
+    prediction: '预测',
+    input: '输入 sin x',
+    nextBatch: '下一个批量',
+    firstRow: '第一行',
+    batchesFigure: '到目前为止取出的每个批量中所示各行的窗口：sin x 和 ' +
+      'cos x，相邻批量交替用圆点和方块。',
+    batch: (k) => `批量 ${k}`,
+    batchInfo: (first, last, row, rowFirst, rowLast, previous) =>
+      `：x 的下标从 ${first} 到 ${last}；第 ${row} 行覆盖 ${rowFirst} 到 ` +
+      `${rowLast}` + (previous === null ? '。' :
+        `，紧接在它在批量 ${previous} 中的窗口之后。`),
+    row: (r) => `第 ${r} 行`,
+    inputLegend: 'sin x（输入）',
+    targetLegend: 'cos x（目标）',
+    evenBatches: '偶数批量',
+    oddBatches: '奇数批量',
+    timeStep: '时间步',
+    stepsFigure: '直到所选时间步的窗口：上方是输入、目标和预测；下方是每个' +
+      '单元的隐藏状态 h 和细胞状态 c，红色为正，蓝色为负。',
+    stepTitle: (t) => `时间步 ${t}`,
+    stepInfo: (x, input, target, prediction) => `：x = ${x}，输入 sin x = ` +
+      `${input}，目标 cos x = ${target}，预测 = ${prediction}`,
+    windowTitle: '逐步展开的窗口',
+    units: (name) => `${name}: 单元`,
+  };
+
+  const TEXTS = { en: TEXT, zh: TEXT_ZH };
+
+  /** The table of a document's language: Chinese where its <html lang>
+   * starts with "zh", else English. */
+  function textFor(doc) {
+    const lang = (doc && doc.documentElement &&
+      doc.documentElement.lang) || '';
+    return lang.toLowerCase().startsWith('zh') ? TEXT_ZH : TEXT;
+  }
+
+  // -- the rule: what the views refuse, and when training stops -------------
+
+  const MAX_STEPS_PER_CLICK = 500;
+  // The cost is time_steps x the mean squared error, so predictions about
+  // sqrt(cost / time_steps) away from targets between -1 and 1. Farther than
+  // this, the learning rate is too large: over seeds 1 to 3 the farthest in
+  // the first 500 iterations was 71 at learning rates up to 0.05, 44 at 10,
+  // 120 to 500 at 100, and over 1000 at 1000 and more.
+  const BLOW_UP_DISTANCE = 300;
+
   /** A learning rate from what the reader typed: {value} or {refused}. */
-  function checkLearningRate(text, kept) {
+  function checkLearningRate(text, kept, words = TEXT) {
     const trimmed = String(text).trim();
     const value = Number(trimmed);
     if (trimmed === '' || !Number.isFinite(value) || value <= 0) {
-      return { refused: TEXT.refusedRate(String(text), kept) };
+      return { refused: words.refusedRate(String(text), kept) };
     }
     return { value };
   }
 
   /** Steps per click from what the reader typed: {value} or {refused}. */
-  function checkStepsPerClick(text, kept) {
+  function checkStepsPerClick(text, kept, words = TEXT) {
     const trimmed = String(text).trim();
     const value = Number(trimmed);
     if (trimmed === '' || !Number.isInteger(value) || value < 1 ||
         value > MAX_STEPS_PER_CLICK) {
-      return { refused: TEXT.refusedSteps(String(text), kept) };
+      return { refused: words.refusedSteps(String(text), kept) };
     }
     return { value };
   }
@@ -507,10 +661,9 @@ var sincosWidgets = (function () {
   // -- drawing on a canvas ----------------------------------------------------
 
   const STYLE = {
-    target: { color: '#D55E00', width: 2, dash: [], label: 'target cos x' },
-    pred: { color: '#0072B2', width: 2, dash: [6, 4], label: 'prediction' },
-    input: { color: '#999999', width: 1.5, dash: [2, 3],
-      label: 'input sin x' },
+    target: { color: '#D55E00', width: 2, dash: [] },
+    pred: { color: '#0072B2', width: 2, dash: [6, 4] },
+    input: { color: '#999999', width: 1.5, dash: [2, 3] },
     even: { color: '#000000', width: 1.5, dash: [], marker: 'circle' },
     odd: { color: '#56B4E9', width: 1.5, dash: [5, 3], marker: 'square' },
   };
@@ -676,7 +829,7 @@ var sincosWidgets = (function () {
   }
 
   /** A legend in a box at a corner of the axes ('lower left' or 'upper
-   * left'). */
+   * left'); each style has its words in `label`. */
   function legend(p, styles, corner = 'lower left') {
     const { ctx, box } = p;
     const rowHeight = 16;
@@ -710,12 +863,12 @@ var sincosWidgets = (function () {
 
   /** Row 0's target and prediction over its x values. The legend goes
    * where the curves are not: at the top when the target ends low. */
-  function drawFit(canvas, frame) {
+  function drawFit(canvas, frame, words = TEXT) {
     const xs = frame.xs;
     const p = panel(canvas, [xs[0], xs[xs.length - 1]], [-1.6, 1.6],
       { ink: inkOf(canvas) });
-    axes(p, { title: 'row 0 of the current batch', xLabel: 'x',
-      yLabel: 'value', xTicks: ticks(xs[0], xs[xs.length - 1],
+    axes(p, { title: words.fitTitle, xLabel: 'x',
+      yLabel: words.value, xTicks: ticks(xs[0], xs[xs.length - 1],
         p.width < 300 ? 3 : 5), yTicks: [-1.5, -1, -0.5, 0, 0.5, 1, 1.5],
       format: { x: String, y: (v) => v.toFixed(1) } });
     series(p, xs, frame.target, STYLE.target);
@@ -726,16 +879,17 @@ var sincosWidgets = (function () {
       ctx.fillStyle = STYLE.pred.color;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'top';
-      ctx.fillText(`prediction off the chart: ${formatCost(low)} to ` +
-        `${formatCost(high)}`, (box.x0 + box.x1) / 2, box.y0 + 4);
+      ctx.fillText(words.offTheChart(formatCost(low), formatCost(high)),
+        (box.x0 + box.x1) / 2, box.y0 + 4);
     }
     const start = Math.min(...frame.target.slice(0, Math.ceil(xs.length / 2)));
-    legend(p, [STYLE.target, STYLE.pred], start < -0.2 ? 'upper left' :
-      'lower left');
+    legend(p, [{ ...STYLE.target, label: words.target },
+      { ...STYLE.pred, label: words.prediction }],
+    start < -0.2 ? 'upper left' : 'lower left');
   }
 
   /** The cost of every iteration so far, on a log scale. */
-  function drawCost(canvas, history) {
+  function drawCost(canvas, history, words = TEXT) {
     const xLimit = niceCeiling(history.length);
     const [low, high] = decades(history);
     const p = panel(canvas, [0, xLimit], [low, high],
@@ -745,7 +899,7 @@ var sincosWidgets = (function () {
     for (let k = first; k <= last; k += Math.ceil((last - first) / 6)) {
       exponents.push(k);
     }
-    axes(p, { title: 'cost', xLabel: 'iteration', yLabel: 'cost',
+    axes(p, { title: words.cost, xLabel: words.iteration, yLabel: words.cost,
       xTicks: ticks(0, xLimit, p.width < 250 ? 2 : 4),
       yTicks: exponents.map((k) => 10 ** k), grid: true,
       format: { x: String, y: (v) => powerOfTen(Math.round(Math.log10(v))) } });
@@ -824,11 +978,13 @@ var sincosWidgets = (function () {
     /**
      * `root`: the element to fill. `engine`: a BookEngine or KernelEngine.
      * `options`: {settings: {learningRate, cellSize, stateful,
-     * stepsPerClick, timeSteps}, cellSizes: [...], note: text}.
+     * stepsPerClick, timeSteps}, cellSizes: [...], note: text, text: the
+     * words (a table; TEXT when not given)}.
      */
     constructor(root, engine, options) {
       this.root = root;
       this.engine = engine;
+      this.text = options.text || TEXT;
       const s = options.settings;
       this.timeSteps = s.timeSteps;
       this.learningRate = s.learningRate;
@@ -851,11 +1007,11 @@ var sincosWidgets = (function () {
       this.perIteration = null; // ms, measured
       addStyle(root);
       this._build(options.note);
-      this.setStatus(TEXT.ready);
+      this.setStatus(this.text.ready);
       root.explorer = this; // for a console or a test
       this._settle(() => this.engine.hello(), (answer) => {
         this._take(answer);
-        this.setStatus(TEXT.ready);
+        this.setStatus(this.text.ready);
       });
     }
 
@@ -867,7 +1023,7 @@ var sincosWidgets = (function () {
       this.asked += this.stepsPerClick;
       this.pausedNote = false;
       // The click shows at once; the iterations follow as they come.
-      this.setStatus(TEXT.training(this.asked - this.pending, this.asked));
+      this.setStatus(this.text.training(this.asked - this.pending, this.asked));
       this._pump();
     }
 
@@ -877,7 +1033,7 @@ var sincosWidgets = (function () {
       if (playing) {
         this.playing = true;
         this.pausedNote = false;
-        this.setStatus(TEXT.playing);
+        this.setStatus(this.text.playing);
         this._pump();
       } else {
         const stepping = this.pending > 0;
@@ -885,8 +1041,8 @@ var sincosWidgets = (function () {
         const asked = this.asked;
         this._stop();
         this.pausedNote = !stepping;
-        this.setStatus(stepping ? TEXT.pausedStep(done, asked,
-          this.history.length) : TEXT.paused(this.history.length));
+        this.setStatus(stepping ? this.text.pausedStep(done, asked,
+          this.history.length) : this.text.paused(this.history.length));
       }
       this._showControls();
     }
@@ -895,30 +1051,31 @@ var sincosWidgets = (function () {
       this._stop();
       this._settle(() => this.engine.reset(), (answer) => {
         this._take(answer);
-        this.setStatus(TEXT.reset + (this.tooLarge ? ' ' +
-          TEXT.stillTooLarge(this.tooLarge) : ''));
+        this.setStatus(this.tooLarge ? this.text.twoSentences(
+          this.text.reset, this.text.stillTooLarge(this.tooLarge)) :
+          this.text.reset);
       });
     }
 
     setStateful(stateful) {
       this.stateful = Boolean(stateful);
       this.statefulBox.checked = this.stateful;
-      this.setStatus(TEXT.stateful(this.stateful));
+      this.setStatus(this.text.stateful(this.stateful));
     }
 
     setStepsPerClick(text) {
-      const checked = checkStepsPerClick(text, this.stepsPerClick);
+      const checked = checkStepsPerClick(text, this.stepsPerClick, this.text);
       if (checked.refused) {
         this.setStatus(checked.refused);
       } else if (checked.value !== this.stepsPerClick) {
         this.stepsPerClick = checked.value;
-        this.setStatus(TEXT.stepsSet(this.stepsPerClick));
+        this.setStatus(this.text.stepsSet(this.stepsPerClick));
       }
       this.stepsBox.value = this.stepsPerClick;
     }
 
     setLearningRate(text) {
-      const checked = checkLearningRate(text, this.learningRate);
+      const checked = checkLearningRate(text, this.learningRate, this.text);
       if (checked.refused) {
         this.setStatus(checked.refused);
         this.rateBox.value = this.learningRate;
@@ -926,17 +1083,24 @@ var sincosWidgets = (function () {
       }
       if (checked.value === this.learningRate) return;
       this._configure(checked.value, this.cellSize,
-        `learning rate ${checked.value}`);
+        this.text.newRate(checked.value));
     }
 
     setCellSize(size) {
       const value = Number(size);
       if (value === this.cellSize) return;
-      this._configure(this.learningRate, value, `cell size ${value}`);
+      this._configure(this.learningRate, value, this.text.newCellSize(value));
     }
 
     setStatus(message) {
       this.status.textContent = message;
+      this.saysInterrupted = false;
+    }
+
+    /** The status line: stopped by Kernel > Interrupt. */
+    _sayInterrupted() {
+      this.setStatus(this.text.interrupted(this.history.length));
+      this.saysInterrupted = true;
     }
 
     close() {
@@ -952,7 +1116,7 @@ var sincosWidgets = (function () {
       }
       this._stop();
       this.pausedNote = true;
-      this.setStatus(TEXT.interrupted(this.history.length));
+      this._sayInterrupted();
     }
 
     /** The engine can no longer answer: say so, offer nothing. */
@@ -961,7 +1125,7 @@ var sincosWidgets = (function () {
       this.lost = true;
       this._stop();
       if (this.engine.lose) this.engine.lose();
-      this.setStatus(TEXT.gone);
+      this.setStatus(this.text.gone);
       this.draw();
     }
 
@@ -969,7 +1133,7 @@ var sincosWidgets = (function () {
 
     _refuseIfTooLarge() {
       if (!this.tooLarge) return false;
-      this.setStatus(TEXT.stillTooLarge(this.tooLarge));
+      this.setStatus(this.text.stillTooLarge(this.tooLarge));
       return true;
     }
 
@@ -979,7 +1143,7 @@ var sincosWidgets = (function () {
         (answer) => {
           this.tooLarge = null;
           this._take(answer);
-          this.setStatus(TEXT.newModel(what));
+          this.setStatus(this.text.newModel(what));
         });
     }
 
@@ -1023,15 +1187,15 @@ var sincosWidgets = (function () {
         this.inFlight = 0;
         this.onTheWay = 0;
         this._stop();
-        this.setStatus(TEXT.waiting);
+        this.setStatus(this.text.waiting);
         if (this.settling) return; // a hello is on its way
         this._settle(() => this.engine.hello(), (answer) => {
           this._take(answer);
-          this.setStatus(TEXT.answered(this.history.length));
+          this.setStatus(this.text.answered(this.history.length));
         });
       } else {
         this._stop();
-        this.setStatus(TEXT.failed(err.message));
+        this.setStatus(this.text.failed(err.message));
         this.draw();
       }
     }
@@ -1102,22 +1266,21 @@ var sincosWidgets = (function () {
       if ((answer.nonFinite !== null || blown) && !this.tooLarge) {
         this.tooLarge = this.learningRate;
         this._stop();
-        this.setStatus(blown ? TEXT.blownUp(blown.iteration, blown.cost,
+        this.setStatus(blown ? this.text.blownUp(blown.iteration, blown.cost,
           blown.distance, this.learningRate) :
-          TEXT.nonFinite(answer.nonFinite, this.learningRate));
+          this.text.nonFinite(answer.nonFinite, this.learningRate));
       } else if (answer.interrupted) {
         this._stop();
-        this.setStatus(TEXT.interrupted(this.history.length));
+        this._sayInterrupted();
       } else if (this.pending > 0) {
-        this.setStatus(TEXT.training(this.asked - this.pending, this.asked));
+        this.setStatus(this.text.training(this.asked - this.pending, this.asked));
       } else if (wasStepping) {
-        this.setStatus(TEXT.trained(this.asked));
+        this.setStatus(this.text.trained(this.asked));
         this.asked = 0;
       } else if (this.pausedNote) {
         // A chunk on its way when Pause was pressed has landed.
-        this.setStatus(this.status.textContent.startsWith('Stopped by') ?
-          TEXT.interrupted(this.history.length) :
-          TEXT.paused(this.history.length));
+        if (this.saysInterrupted) this._sayInterrupted();
+        else this.setStatus(this.text.paused(this.history.length));
       }
     }
 
@@ -1130,7 +1293,7 @@ var sincosWidgets = (function () {
 
     _showControls() {
       const running = this.playing || this.pending > 0;
-      this.playButton.textContent = running ? 'Pause' : 'Play';
+      this.playButton.textContent = running ? this.text.pause : this.text.play;
       this.playButton.setAttribute('aria-pressed', String(running));
       for (const control of this.controls) {
         control.disabled = Boolean(this.lost) ||
@@ -1142,19 +1305,21 @@ var sincosWidgets = (function () {
 
     draw() {
       if (!this.frame) return;
-      drawFit(this.fitCanvas, this.frame);
-      drawCost(this.costCanvas, this.history);
+      const T = this.text;
+      drawFit(this.fitCanvas, this.frame, T);
+      drawCost(this.costCanvas, this.history, T);
       const n = this.history.length;
       this.info.replaceChildren(...(n ? [
-        el('b', {}, 'iteration'), ` ${n - 1}\u2003`, el('b', {}, 'cost'),
-        ` ${formatCost(this.history[n - 1])}\u2003(${n} trained)`,
-      ] : [el('b', {}, 'iteration'), ' \u2013\u2003', TEXT.untrained]));
+        el('b', {}, T.iteration), ` ${n - 1}\u2003`, el('b', {}, T.cost),
+        ` ${formatCost(this.history[n - 1])}\u2003${T.trainedSoFar(n)}`,
+      ] : [el('b', {}, T.iteration), ' \u2013\u2003', T.untrained]));
     }
 
     _build(note) {
+      const T = this.text;
       const button = (label, onclick) =>
         el('button', { type: 'button', onclick }, label);
-      this.playButton = button('Play', () =>
+      this.playButton = button(T.play, () =>
         this.setPlaying(!(this.playing || this.pending > 0)));
       this.playButton.setAttribute('aria-pressed', 'false');
       this.stepsBox = el('input', { class: 'sw-number', type: 'text',
@@ -1172,26 +1337,25 @@ var sincosWidgets = (function () {
       this.statefulBox = el('input', { type: 'checkbox',
         onchange: (e) => this.setStateful(e.target.checked) });
       this.statefulBox.checked = this.stateful;
-      const step = button('Step', () => this.clickStep());
-      const reset = button('Reset', () => this.clickReset());
+      const step = button(T.step, () => this.clickStep());
+      const reset = button(T.resetButton, () => this.clickReset());
       this.controls = [step, this.stepsBox, this.playButton, reset,
         this.statefulBox, this.rateBox, this.cellBox];
       this.info = el('div', { class: 'sw-info' });
       this.status = el('div', { class: 'sw-status', role: 'status' });
-      this.fitCanvas = el('canvas', { role: 'img', 'aria-label':
-        'Row 0 of the current batch: the target cos x and the prediction.' });
-      this.costCanvas = el('canvas', { role: 'img', 'aria-label':
-        'The cost of every iteration so far, on a log scale.' });
+      this.fitCanvas = el('canvas', { role: 'img',
+        'aria-label': T.fitFigure });
+      this.costCanvas = el('canvas', { role: 'img',
+        'aria-label': T.costFigure });
       this.root.replaceChildren(
         ...(note ? [el('div', { class: 'sw-note' }, note)] : []),
         el('div', { class: 'sw-row' }, step,
-          el('label', {}, 'steps/click ', this.stepsBox), this.playButton,
-          reset),
+          el('label', {}, `${T.stepsPerClick} `, this.stepsBox),
+          this.playButton, reset),
         el('div', { class: 'sw-row' },
-          el('label', {}, this.statefulBox, ' stateful (carry the LSTM ' +
-            'state)'),
-          el('label', {}, 'learning rate ', this.rateBox),
-          el('label', {}, 'cell size ', this.cellBox)),
+          el('label', {}, this.statefulBox, ` ${T.statefulBox}`),
+          el('label', {}, `${T.learningRate} `, this.rateBox),
+          el('label', {}, `${T.cellSize} `, this.cellBox)),
         this.info, this.status,
         el('div', { class: 'sw-figure' },
           el('div', { class: 'sw-fit' }, this.fitCanvas),
@@ -1212,29 +1376,29 @@ var sincosWidgets = (function () {
    * and `hp` {time_steps, batch_size, batch_start, rows}.
    */
   class BatchStepperView {
-    constructor(root, store, hp) {
+    constructor(root, store, hp, text = TEXT) {
       this.root = root;
+      this.text = text;
       this.store = store;
       this.hp = hp;
       addStyle(root);
       const last = hp.batch_size - hp.rows;
       this.next = el('button', { type: 'button',
-        onclick: () => this.clickNext() }, 'Next batch');
+        onclick: () => this.clickNext() }, text.nextBatch);
       this.reset = el('button', { type: 'button',
-        onclick: () => this.clickReset() }, 'Reset');
+        onclick: () => this.clickReset() }, text.resetButton);
       this.slider = el('input', { type: 'range', min: 0, max: last, step: 1,
-        'aria-label': 'first row',
+        'aria-label': text.firstRow,
         oninput: (e) => this.setFirstRow(Number(e.target.value)) });
       this.rowLabel = el('span');
       this.info = el('div', { class: 'sw-info' });
-      this.canvas = el('canvas', { role: 'img', 'aria-label': 'The windows ' +
-        'of the rows shown in every batch taken so far: sin x and cos x, ' +
-        'batches alternating between circles and squares.' });
+      this.canvas = el('canvas', { role: 'img',
+        'aria-label': text.batchesFigure });
       this.canvas.style.height = `${70 * hp.rows + 60}px`;
       root.replaceChildren(
         el('div', { class: 'sw-row' }, this.next, this.reset,
           el('label', { style: 'display:flex;align-items:center;gap:0.4em;' +
-            'flex:1 1 14em' }, 'first row', this.slider, this.rowLabel)),
+            'flex:1 1 14em' }, text.firstRow, this.slider, this.rowLabel)),
         this.info, this.canvas);
       root.stepper = this;
       this.onChange = () => this.draw();
@@ -1280,10 +1444,9 @@ var sincosWidgets = (function () {
       const k = starts.length - 1;
       const start = starts[k];
       const row = first;
-      this.info.replaceChildren(el('b', {}, `batch ${k}`),
-        `: x indices ${start} to ${start + T * this.hp.batch_size - 1}; ` +
-        `row ${row} covers ${start + row * T} to ${start + (row + 1) * T - 1}` +
-        (k ? `, right after its window in batch ${k - 1}.` : '.'));
+      this.info.replaceChildren(el('b', {}, this.text.batch(k)),
+        this.text.batchInfo(start, start + T * this.hp.batch_size - 1, row,
+          start + row * T, start + (row + 1) * T - 1, k ? k - 1 : null));
       const ink = inkOf(this.canvas);
       const windows = (r) => starts.map((s) => rowWindow(s, r, T));
       const all = [];
@@ -1304,7 +1467,7 @@ var sincosWidgets = (function () {
           y1: top + panelHeight - 4 } };
         p.y = (v) => p.box.y1 - (v + 1.3) / 2.6 * (p.box.y1 - p.box.y0);
         const last = r === rows - 1;
-        axes(p, { yLabel: `row ${first + r}`, xLabel: last ? 'x' : null,
+        axes(p, { yLabel: this.text.row(first + r), xLabel: last ? 'x' : null,
           xTicks: last ? ticks(xLimits[0], xLimits[1], p.width < 300 ? 3 : 5) :
             [], yTicks: [-1, 0, 1], grid: true,
           format: { x: (v) => String(v), y: String } });
@@ -1319,11 +1482,12 @@ var sincosWidgets = (function () {
 
     _legend(p) {
       const { ctx } = p;
+      const T = this.text;
       const items = [
-        ['sin x (input)', { ...STYLE.even, color: 'ink', marker: null }],
-        ['cos x (target)', { ...STYLE.target }],
-        ['even batches', { ...STYLE.even, color: 'ink' }],
-        ['odd batches', { ...STYLE.odd, color: 'ink' }],
+        [T.inputLegend, { ...STYLE.even, color: 'ink', marker: null }],
+        [T.targetLegend, { ...STYLE.target }],
+        [T.evenBatches, { ...STYLE.even, color: 'ink' }],
+        [T.oddBatches, { ...STYLE.odd, color: 'ink' }],
       ];
       ctx.save();
       ctx.font = `${FONT_PX}px sans-serif`;
@@ -1356,24 +1520,23 @@ var sincosWidgets = (function () {
    * seq, res, pred, h, c}, step} (h and c: steps x units).
    */
   class TimeStepView {
-    constructor(root, store) {
+    constructor(root, store, text = TEXT) {
       this.root = root;
+      this.text = text;
       this.store = store;
       addStyle(root);
       const steps = store.get('window').pred.length;
       this.slider = el('input', { type: 'range', min: 0, max: steps - 1,
-        step: 1, 'aria-label': 'time step',
+        step: 1, 'aria-label': text.timeStep,
         oninput: (e) => this.setStep(Number(e.target.value)) });
       this.stepLabel = el('span');
       this.info = el('div', { class: 'sw-info' });
-      this.canvas = el('canvas', { role: 'img', 'aria-label': 'The window ' +
-        'up to the chosen step: input, target and prediction above; below, ' +
-        'the hidden state h and the cell state c of every unit, red ' +
-        'positive and blue negative.' });
+      this.canvas = el('canvas', { role: 'img',
+        'aria-label': text.stepsFigure });
       this.canvas.style.height = '384px';
       root.replaceChildren(
         el('div', { class: 'sw-row' }, el('label', { style: 'display:flex;' +
-          'align-items:center;gap:0.4em;flex:1 1 14em' }, 'time step',
+          'align-items:center;gap:0.4em;flex:1 1 14em' }, text.timeStep,
         this.slider, this.stepLabel)),
         this.info, this.canvas);
       root.viewer = this;
@@ -1406,23 +1569,25 @@ var sincosWidgets = (function () {
       this.stepLabel.textContent = String(t);
       const signed = (v) => (Math.round(v * 1000) / 1000 + 0).toFixed(3)
         .replace(/^(?!-)/, '+');
-      this.info.replaceChildren(el('b', {}, `time step ${t}`),
-        `: x = ${trace.xs[t].toFixed(3)}, input sin x = ${signed(trace.seq[t])}` +
-        `, target cos x = ${signed(trace.res[t])}, prediction = ` +
-        `${signed(trace.pred[t])}`);
+      const T = this.text;
+      this.info.replaceChildren(el('b', {}, T.stepTitle(t)),
+        T.stepInfo(trace.xs[t].toFixed(3), signed(trace.seq[t]),
+          signed(trace.res[t]), signed(trace.pred[t])));
       const ink = inkOf(this.canvas);
       const height = this.canvas.clientHeight;
       // The window above (to y 180), then strips of h and c, then the steps.
       const top = panel(this.canvas, [-0.5, steps - 0.5], [-1.6, 1.6],
         { ink, margin: { bottom: height - 180 } });
       const index = trace.pred.map((_, k) => k);
-      axes(top, { title: 'the window, step by step', yLabel: 'value',
+      axes(top, { title: T.windowTitle, yLabel: T.value,
         xTicks: [], yTicks: [-1, 0, 1], format: { x: String, y: String } });
       series(top, index, trace.seq, STYLE.input);
       series(top, index, trace.res, STYLE.target);
       series(top, index.slice(0, t + 1), trace.pred.slice(0, t + 1),
         STYLE.pred);
-      legend(top, [STYLE.input, STYLE.target, STYLE.pred], 'lower left');
+      legend(top, [{ ...STYLE.input, label: T.input },
+        { ...STYLE.target, label: T.target },
+        { ...STYLE.pred, label: T.prediction }], 'lower left');
       this._strip(top, trace.h, 'h', 190, t);
       this._strip(top, trace.c, 'c', 270, t);
       const { ctx } = top;
@@ -1432,7 +1597,7 @@ var sincosWidgets = (function () {
       for (const k of ticks(0, steps - 1, top.width < 300 ? 4 : 8)) {
         ctx.fillText(String(k), top.x(k), 346);
       }
-      ctx.fillText('time step', (top.box.x0 + top.box.x1) / 2, 362);
+      ctx.fillText(T.timeStep, (top.box.x0 + top.box.x1) / 2, 362);
       // A line over all three at step t.
       ctx.save();
       ctx.strokeStyle = ink;
@@ -1469,7 +1634,7 @@ var sincosWidgets = (function () {
       ctx.rotate(-Math.PI / 2);
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      ctx.fillText(`${name}: unit`, 0, 0);
+      ctx.fillText(this.text.units(name), 0, 0);
       ctx.restore();
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
@@ -1626,6 +1791,7 @@ var sincosWidgets = (function () {
    * `data` by the time-step viewer.
    */
   async function mountBook(tf, data) {
+    const text = textFor(document);
     const roots = document.querySelectorAll('div.sincos-widget[data-kind]');
     for (const root of roots) {
       const kind = root.dataset.kind;
@@ -1635,7 +1801,7 @@ var sincosWidgets = (function () {
         const starts = Array.from({ length: hp.clicks + 1 },
           (_, k) => hp.batch_start + k * hp.time_steps);
         new BatchStepperView(root, localStore({ starts,
-          first_row: hp.first_row }), hp);
+          first_row: hp.first_row }), hp, text);
       } else if (kind === 'time-steps' && data && settings.cell_size &&
           data.models[settings.cell_size] && settings.seed ===
           data.hyperparams.seed) {
@@ -1644,7 +1810,7 @@ var sincosWidgets = (function () {
         const trace = { xs: w.xs, seq: w.seq, res: w.res,
           ...traceSteps(data.models[settings.cell_size], w.seq) };
         new TimeStepView(root, localStore({ window: trace,
-          step: settings.step }));
+          step: settings.step }), text);
       } else if (kind === 'explorer' && tf && data &&
           data.models[settings.cell_size] &&
           settings.seed === data.hyperparams.seed) {
@@ -1658,9 +1824,8 @@ var sincosWidgets = (function () {
             stepsPerClick: settings.steps_per_click,
             timeSteps: data.hyperparams.time_steps },
           cellSizes: Object.keys(data.models).map(Number),
-          note: 'Trains in your browser with TensorFlow.js: the same ' +
-            'network, data, initial weights and Adam as the notebook\'s ' +
-            'explorer in the Python kernel.',
+          note: text.bookNote,
+          text,
         });
       }
     }
@@ -1668,6 +1833,7 @@ var sincosWidgets = (function () {
 
   return { X_SCALE, makeBatch, rowWindow, Trainer, NonFiniteCost, BookEngine,
     KernelEngine, KernelGone, NoAnswer, MAX_STEPS_PER_CLICK, BLOW_UP_DISTANCE, TEXT,
+    TEXTS, textFor,
     checkLearningRate, checkStepsPerClick, blowUp, formatCost, niceCeiling,
     decades, ticks, traceSteps, ExplorerView, BatchStepperView, TimeStepView,
     localStore, render, mountBook };
