@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test unit js-tests notebooks seeds lint html-tests lab \
-	chromium benchmark clean
+.PHONY: book translations test unit js-tests notebooks seeds lint html-tests \
+	lab chromium benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,17 @@ $(KERNEL_CONFIG): | $(STAMP)
 	mkdir -p $(@D)
 	ln -sf ../../../scripts/ipython_kernel_config.py $@
 
-## book: build the HTML book from the notebooks' stored outputs and print where it is
+## book: build the HTML book from the notebooks' stored outputs, the English
+## edition into _build/html and the Chinese one (from the catalogues in
+## locales/zh_CN) into _build/html/zh_CN, and print where they are
 book: $(STAMP)
 	$(BIN)/python book/build.py
+
+## translations: bring the translation catalogues (locales/*/LC_MESSAGES/*.po)
+## in step with the English sources: new messages come in untranslated,
+## changed ones fuzzy; then translate them in the .po files and `make book`
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py update
 
 ## test: lint, unit tests, the explorer's JS tests, nbval on every
 ## notebook, every chapter with two other seeds, the book build and its HTML
@@ -64,11 +72,12 @@ html-tests: $(STAMP) chromium
 lab: $(STAMP) chromium
 	$(BIN)/pytest -q -m lab tests/lab
 
-# The browser tests drive Debian's Chromium (Playwright never downloads one here).
+# The browser tests drive Debian's Chromium (Playwright never downloads one here),
+# with a font for the Chinese edition's pages and widgets.
 chromium:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+	@{ command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "install Debian's chromium and a Chinese font (sudo apt-get install chromium fonts-noto-cjk) for the browser tests"; exit 1; fi; }
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/train_speed.py

@@ -5,6 +5,11 @@ its image keeps no alt text, and the HTML writer then uses the image's file
 path. This transform copies the caption into every image of a captioned
 figure that has no alt text of its own (``mystnb.image.alt`` still wins), in
 notebooks and Markdown pages alike.
+
+In a translation the caption is translated first (Sphinx's Locale transform
+comes before this one), so the alt text is the translated caption; the
+translation catalogues hold the caption only (no copy under the gettext
+builder).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ class CaptionAsAlt(SphinxTransform):
     default_priority = 800
 
     def apply(self, **kwargs: Any) -> None:
+        if self.app.builder.name == "gettext":
+            return
         for figure in self.document.findall(nodes.figure):
             caption = next(
                 (c for c in figure.children if isinstance(c, nodes.caption)),

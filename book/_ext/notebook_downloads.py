@@ -9,6 +9,10 @@ the top of the book; every notebook page then gets
   header, labelled, where a reader finds it;
 - one line under the title saying how to run the chapter: download the
   notebook and the wheel, ``pip install`` the wheel, open the notebook.
+
+The button and the line speak the edition's language. book/build.py
+builds the wheel once for all editions and names its folder in
+``sincos_wheel_dir``; without it, each build makes its own.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
+from sphinx.locale import _
 from sphinx.transforms import SphinxTransform
 from sphinx.util.osutil import relative_uri
 
@@ -70,8 +75,20 @@ def build_wheel(root: Path, folder: Path) -> Path:
 
 
 def ship_wheel(app: Sphinx, config: Config) -> None:
-    """Build the wheel and have Sphinx copy it to the top of the book."""
-    wheel = build_wheel(Path(app.srcdir), Path(app.outdir).parent / "wheel")
+    """Build the wheel (or take the one in ``sincos_wheel_dir``) and have
+    Sphinx copy it to the top of the book."""
+    if config.sincos_wheel_dir:
+        wheels = sorted(Path(config.sincos_wheel_dir).glob("*.whl"))
+        if len(wheels) != 1:
+            raise ExtensionError(
+                f"notebook_downloads: not one wheel in "
+                f"{config.sincos_wheel_dir}: {wheels}"
+            )
+        wheel = wheels[0]
+    else:
+        wheel = build_wheel(
+            Path(app.srcdir), Path(app.outdir).parent / "wheel"
+        )
     config.html_extra_path = [*config.html_extra_path, str(wheel.parent)]
     # A new file name (a new version) makes Sphinx read every page again.
     config.sincos_wheel = wheel.name
@@ -81,20 +98,31 @@ def is_notebook(app: Sphinx, docname: str) -> bool:
     return Path(app.env.doc2path(docname)).suffix == ".ipynb"
 
 
+# The note's words, a template for str.format: the links' targets and the
+# wheel's name go in. In a translation they come from the catalogue of the
+# book's interface (locales/LANGUAGE/LC_MESSAGES/sphinx.po).
+# Translators: keep the HTML and the names in braces as they are.
+RUN_NOTE = _(
+    "<strong>Run this chapter yourself:</strong> download"
+    ' <a href="{notebook}" download>the notebook</a> and'
+    ' <a href="{wheel}" download>the <code>sincos</code> package</a>,'
+    " install it with <code>pip install {name}</code> (in Colab: upload it,"
+    " then <code>%pip install</code> it), and open the notebook in Jupyter"
+    " or Colab."
+)
+BUTTON_TEXT = _("Notebook")
+BUTTON_TOOLTIP = _("Download this notebook (.ipynb)")
+
+
 def run_note(page: str, notebook: str, wheel: str) -> str:
     """The line under a notebook page's title, as HTML; links are relative
     to ``page``."""
-    notebook_href = html.escape(relative_uri(page, notebook))
-    wheel_href = html.escape(relative_uri(page, wheel))
-    return (
-        f'<p class="{NOTE_CLASS}"><strong>Run this chapter yourself:</strong>'
-        f' download <a href="{notebook_href}" download>the notebook</a> and'
-        f' <a href="{wheel_href}" download>the <code>sincos</code>'
-        " package</a>, install it with"
-        f" <code>pip install {html.escape(wheel)}</code> (in Colab: upload"
-        " it, then <code>%pip install</code> it), and open the notebook in"
-        " Jupyter or Colab.</p>"
+    note = str(RUN_NOTE).format(
+        notebook=html.escape(relative_uri(page, notebook)),
+        wheel=html.escape(relative_uri(page, wheel)),
+        name=html.escape(wheel),
     )
+    return f'<p class="{NOTE_CLASS}">{note}</p>'
 
 
 class RunNote(SphinxTransform):
@@ -145,9 +173,9 @@ def unfold_notebook_button(
         0,
         {
             **source,
-            "text": "Notebook",
+            "text": str(BUTTON_TEXT),
             "icon": "fas fa-download",
-            "tooltip": "Download this notebook (.ipynb)",
+            "tooltip": str(BUTTON_TOOLTIP),
             "label": BUTTON_LABEL,
         },
     )
@@ -155,6 +183,7 @@ def unfold_notebook_button(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("sincos_wheel", "", "env")
+    app.add_config_value("sincos_wheel_dir", "", "env")
     # Before Sphinx checks html_extra_path (priority 800).
     app.connect("config-inited", ship_wheel, priority=500)
     app.add_transform(RunNote)
