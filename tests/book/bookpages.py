@@ -1,8 +1,12 @@
 """Shared helpers for the tests of the built book and for screenshots.py.
 
-The book is built by ``jupyter-book build . -W -n --keep-going`` into
-``_build/html``. Pages are opened from ``file://`` URLs, the way a reader opens
-the book offline.
+The book is built by ``book/build.py`` (``make book``) into ``_build/html``:
+the English edition at the top, each translation in a folder of it
+(_config.yml's ``sincos_editions``; the Chinese one in ``zh_CN/``). A page
+is named by its path under ``_build/html`` without ``.html``: the docname
+in English (``notebooks/02_data``), the folder and the docname in a
+translation (``zh_CN/notebooks/02_data``). Pages are opened from ``file://``
+URLs, the way a reader opens the book offline.
 """
 
 from __future__ import annotations
@@ -14,9 +18,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_HTML = ROOT / "_build" / "html"
-BUILD_HINT = (
-    "build it first with `make book` (jupyter-book build . -W -n --keep-going)"
-)
+BUILD_HINT = "build it first with `make book` (book/build.py)"
+
+
+def editions() -> dict[str, str]:
+    """The book's editions: language -> folder inside _build/html."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))
+    return config["sphinx"]["config"].get("sincos_editions", {"en": ""})
+
+
+EDITIONS = editions()
+ENGLISH = next(lang for lang, folder in EDITIONS.items() if not folder)
+TRANSLATIONS = {lang: folder for lang, folder in EDITIONS.items() if folder}
 
 # Pages Sphinx writes besides those _toc.yml lists.
 EXTRA_PAGES = ["index", "genindex", "search"]
@@ -51,16 +64,42 @@ def toc_docnames(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
     return names
 
 
-def page_path(docname: str) -> Path:
-    """Where the built HTML page of a document lives."""
-    return BUILD_HTML / f"{docname}.html"
+def page_path(page: str) -> Path:
+    """Where a built HTML page lives (``page``: a docname, or a
+    translation's folder and a docname)."""
+    return BUILD_HTML / f"{page}.html"
+
+
+def in_every_edition(docnames: list[str]) -> list[str]:
+    """The pages of these documents in every edition: the English ones
+    first, under their docnames."""
+    return list(docnames) + [
+        f"{folder}/{docname}"
+        for folder in TRANSLATIONS.values()
+        for docname in docnames
+    ]
+
+
+def edition_of(page: str) -> tuple[str, str]:
+    """(language, docname) of a page."""
+    for language, folder in TRANSLATIONS.items():
+        if page.startswith(f"{folder}/"):
+            return language, page.removeprefix(f"{folder}/")
+    return ENGLISH, page
 
 
 def missing_build_message() -> str | None:
-    """Why the book's HTML cannot be tested, or None when it has been built."""
-    if (BUILD_HTML / "index.html").is_file():
+    """Why the book's HTML cannot be tested, or None when it has been built
+    (every edition of it)."""
+    folders = ["", *TRANSLATIONS.values()]
+    missing = [
+        folder or "."
+        for folder in folders
+        if not (BUILD_HTML / folder / "index.html").is_file()
+    ]
+    if not missing:
         return None
-    return f"no built book in {BUILD_HTML}: {BUILD_HINT}"
+    return f"no built book in {BUILD_HTML} ({missing}): {BUILD_HINT}"
 
 
 def launch_chromium(playwright):

@@ -4,6 +4,7 @@
     python tests/book/screenshots.py _build/screens --viewport   # first screen
     python tests/book/screenshots.py _build/screens --width 390  # a phone
     python tests/book/screenshots.py _build/screens notebooks/04_training
+    python tests/book/screenshots.py _build/screens --edition zh_CN  # Chinese
 
 Pages are opened from file:// in Debian's headless Chromium after MathJax has
 typeset them and widgets are drawn; files are named in reading order, e.g.
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 from bookpages import (
+    EDITIONS,
+    ENGLISH,
     launch_chromium,
     missing_build_message,
     open_rendered,
@@ -36,12 +39,18 @@ def main(argv: list[str] | None = None) -> int:
         "--viewport", action="store_true", help="first screen only"
     )
     parser.add_argument(
+        "--edition",
+        choices=sorted(EDITIONS),
+        default=ENGLISH,
+        help="the edition's pages (default: English)",
+    )
+    parser.add_argument(
         "--width", type=int, default=1280, help="window width in pixels"
     )
     parser.add_argument(
         "--height", type=int, default=900, help="window height in pixels"
     )
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
 
     message = missing_build_message()
     if message:
@@ -56,10 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         page = browser.new_page(
             viewport={"width": args.width, "height": args.height}
         )
+        folder = EDITIONS[args.edition]
         for docname in pages:
             number = toc.index(docname) + 1 if docname in toc else 0
             target = args.out / f"{number:02d}_{docname.replace('/', '-')}.png"
-            open_rendered(page, page_path(docname).as_uri())
+            name = f"{folder}/{docname}" if folder else docname
+            open_rendered(page, page_path(name).as_uri())
             page.screenshot(path=target, full_page=not args.viewport)
             print(target)
         browser.close()

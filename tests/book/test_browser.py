@@ -1,5 +1,5 @@
-"""Open every built page in headless Chromium, offline, and check what a
-reader sees.
+"""Open every built page of every edition in headless Chromium, offline,
+and check what a reader sees.
 
 Pages are opened from file:// URLs, as a reader opens the book without a
 server. Every http(s) request is recorded and aborted, so nothing can quietly
@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 from bookpages import (
     COUNT_WIDGETS,
+    ENGLISH,
     EXTRA_PAGES,
+    TRANSLATIONS,
+    in_every_edition,
     open_rendered,
     page_path,
     toc_docnames,
@@ -24,7 +27,9 @@ pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 # index.html only redirects to the first page;
 # test_index_opens_the_first_page opens it.
-PAGES = toc_docnames() + [name for name in EXTRA_PAGES if name != "index"]
+PAGES = in_every_edition(
+    toc_docnames() + [name for name in EXTRA_PAGES if name != "index"]
+)
 ANIMATION_PAGE = "notebooks/04_training"
 
 
@@ -123,12 +128,15 @@ def test_page_renders_offline_without_errors(open_page, docname: str) -> None:
     assert live == widgets, f"{docname}: {live} of {widgets} widgets live"
 
 
-def test_index_opens_the_first_page(browser, build_html: Path) -> None:
-    first = toc_docnames()[0]
+@pytest.mark.parametrize(
+    "folder", ["", *TRANSLATIONS.values()], ids=lambda f: f or ENGLISH
+)
+def test_index_opens_the_first_page(browser, build_html: Path, folder) -> None:
+    first = build_html / folder / f"{toc_docnames()[0]}.html"
     page = browser.new_page()
     try:
-        page.goto((build_html / "index.html").as_uri())
-        page.wait_for_url(f"**/{first}.html", timeout=10_000)
+        page.goto((build_html / folder / "index.html").as_uri())
+        page.wait_for_url(first.as_uri(), timeout=10_000)
     finally:
         page.close()
 

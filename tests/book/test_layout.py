@@ -6,7 +6,7 @@ at the size they were drawn, with text of 10 px or more, and every image has
 alt text. At 390 px no page scrolls sideways and nothing is cut off but code
 and display equations, which scroll in their own boxes. Widgets in the
 static book are marked as pictures and do not respond to clicks. Each page
-is opened once per width.
+of each edition is opened once per width.
 """
 
 from __future__ import annotations
@@ -16,11 +16,19 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 import pytest
-from bookpages import EXTRA_PAGES, open_rendered, page_path, toc_docnames
+from bookpages import (
+    EXTRA_PAGES,
+    in_every_edition,
+    open_rendered,
+    page_path,
+    toc_docnames,
+)
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
-PAGES = toc_docnames() + [name for name in EXTRA_PAGES if name != "index"]
+PAGES = in_every_edition(
+    toc_docnames() + [name for name in EXTRA_PAGES if name != "index"]
+)
 DESKTOP, PHONE = 1280, 390
 MIN_TEXT_PX = 10.0
 # A figure shown at 99 % of its drawn width or more counts as not shrunk

@@ -1,7 +1,9 @@
+# ruff: noqa: RUF001 (Chinese text has its own punctuation)
 """The notebooks' widgets live in the built book, driven in headless Chromium:
 the explorer (trained in the page with TensorFlow.js), the batch stepper and
 the time-step viewer, each mounted by sincos/widgets.js where the notebook's
-widget output was.
+widget output was. On the Chinese edition's pages they speak Chinese (one
+test; the English pages are tested in depth).
 
 Pages are opened from file:// as a reader opens the book offline (every
 http(s) request is recorded and aborted), and once from a local web server.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bookpages import page_path, toc_docnames
+from bookpages import TRANSLATIONS, page_path, toc_docnames
 
 from sincos import Hyperparams
 from sincos.export import read_weights_script
@@ -502,3 +504,60 @@ def test_the_slider_and_the_keys_move_the_step(viewer) -> None:
         "time step 0: x = 0.000, input sin x = +0.000, target cos x = "
         "+1.000, prediction = +0.121"
     )
+
+
+# -- in the Chinese edition ---------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", TRANSLATIONS.values())
+def test_the_widgets_speak_the_chinese_editions_language(
+    browser, folder, python_first_cost
+) -> None:
+    """On a Chinese page every widget shows the Chinese table's words
+    (sincos/widgets.js), and trains and steps as in English."""
+    explorer = Explorer(
+        browser, page_path(f"{folder}/{PAGES['explorer']}").as_uri()
+    )
+    try:
+        assert explorer.status() == "就绪：按“单步”或“播放”。"
+        explorer.type_into("每次点击的步数", "2")
+        explorer.button("单步").click()
+        explorer.idle()
+        assert explorer.status() == "训练了 2 次迭代。"
+        assert explorer.history()[0] == pytest.approx(
+            python_first_cost, rel=1e-6
+        )
+        assert re.search(
+            r"迭代\s+1\s+代价\s+[\d.]+\s+（已训练 2 次）", explorer.info()
+        )
+        explorer.type_into("学习率", "-1")
+        assert (
+            explorer.status()
+            == '学习率必须是有限的正数，输入的是 "-1"。保留 0.006。'
+        )
+        assert explorer.button("播放").is_visible()
+        explorer.assert_clean()
+    finally:
+        explorer.close()
+    stepper = Page(
+        browser,
+        page_path(f"{folder}/{PAGES['batch-stepper']}").as_uri(),
+        "batch-stepper",
+    )
+    try:
+        stepper.button("下一个批量").click()
+        assert stepper.info().startswith("批量 3：x 的下标从 60 到 1059")
+        stepper.assert_clean()
+    finally:
+        stepper.close()
+    viewer = Page(
+        browser,
+        page_path(f"{folder}/{PAGES['time-steps']}").as_uri(),
+        "time-steps",
+    )
+    try:
+        assert viewer.info().startswith("时间步 19：x = 0.605")
+        assert viewer.root.get_by_role("slider", name="时间步").is_visible()
+        viewer.assert_clean()
+    finally:
+        viewer.close()

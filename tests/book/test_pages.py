@@ -1,19 +1,32 @@
-"""Checks of the built HTML pages that need no browser."""
+"""Checks of the built HTML pages of every edition that need no browser."""
 
+import json
 import re
+import sys
 import zipfile
 from importlib.metadata import metadata
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 import pytest
-from bookpages import EXTRA_PAGES, ROOT, page_path, toc_docnames
+from bookpages import (
+    EXTRA_PAGES,
+    ROOT,
+    TRANSLATIONS,
+    edition_of,
+    in_every_edition,
+    page_path,
+    toc_docnames,
+)
 from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import notebook_translation
 
 pytestmark = pytest.mark.book
 
-CHAPTERS = toc_docnames()
-PAGES = CHAPTERS + EXTRA_PAGES
+CHAPTERS = in_every_edition(toc_docnames())
+PAGES = in_every_edition(toc_docnames() + EXTRA_PAGES)
 
 # <link rel=...> values that make the browser fetch something to render the
 # page.
@@ -58,6 +71,13 @@ def _file_name_like(alt: str, src: str) -> bool:
     return alt == src or bool(name and alt.endswith(name))
 
 
+def _stub(alt: str) -> bool:
+    """Fewer than four words (or, in Chinese, eight characters)."""
+    return (
+        len(alt.split()) < 4 and len(re.findall(r"[\u4e00-\u9fff]", alt)) < 8
+    )
+
+
 @pytest.mark.parametrize("docname", PAGES)
 def test_images_have_alt_text_and_figures_their_caption(
     build_html: Path, docname: str
@@ -71,7 +91,7 @@ def test_images_have_alt_text_and_figures_their_caption(
         figure = img.find_parent("figure")
         if figure and not figure.find(class_="caption-text"):
             bad.append(f"{short(src)}: a figure without a caption")
-        if not alt or _file_name_like(alt, src) or len(alt.split()) < 4:
+        if not alt or _file_name_like(alt, src) or _stub(alt):
             bad.append(f"{short(src or img.get('id', ''))}: alt {alt!r}")
     assert not bad, (
         f"{docname}: images without real alt text: {bad}. In a notebook, "
@@ -119,7 +139,11 @@ def test_nothing_needed_to_render_comes_from_the_network(
     )
 
 
-NOTEBOOK_PAGES = [d for d in CHAPTERS if (ROOT / f"{d}.ipynb").is_file()]
+NOTEBOOK_PAGES = [
+    page
+    for page in CHAPTERS
+    if (ROOT / f"{edition_of(page)[1]}.ipynb").is_file()
+]
 
 
 def _target(docname: str, href: str) -> Path:
@@ -127,12 +151,21 @@ def _target(docname: str, href: str) -> Path:
     return (page_path(docname).parent / unquote(href)).resolve()
 
 
+def translated_notebook(language: str, docname: str) -> dict:
+    """A notebook as a translation offers it: its markdown cells translated
+    from the catalogue the build compiled."""
+    notebook = json.loads((ROOT / f"{docname}.ipynb").read_text("utf-8"))
+    mo = ROOT / "locales" / language / "LC_MESSAGES" / f"{docname}.mo"
+    catalog = notebook_translation.read_catalog(mo) if mo.is_file() else {}
+    return notebook_translation.translate_notebook(notebook, catalog.get)[0]
+
+
 @pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
 def test_notebook_page_offers_its_notebook_and_the_package(
     build_html: Path, docname: str
 ) -> None:
     page = soup(docname)
-    notebook = (ROOT / f"{docname}.ipynb").read_bytes()
+    language, source = edition_of(docname)
 
     button = page.select_one(
         ".article-header-buttons > a.btn-download-notebook-button"
@@ -140,9 +173,15 @@ def test_notebook_page_offers_its_notebook_and_the_package(
     assert button and button.get_text(strip=True), (
         f"{docname}: no labelled notebook download button in the header"
     )
-    assert _target(docname, button["href"]).read_bytes() == notebook, (
-        f"{docname}: the download button does not give this notebook"
-    )
+    given = _target(docname, button["href"])
+    if language in TRANSLATIONS:
+        assert json.loads(given.read_text("utf-8")) == translated_notebook(
+            language, source
+        ), f"{docname}: the download button does not give this notebook"
+    else:
+        assert given.read_bytes() == (ROOT / f"{source}.ipynb").read_bytes(), (
+            f"{docname}: the download button does not give this notebook"
+        )
 
     note = page.select_one("p.sincos-run-note")
     assert note, f"{docname}: no line on how to run the chapter"
@@ -165,8 +204,11 @@ def test_notebook_page_offers_its_notebook_and_the_package(
     )
 
 
-def test_the_book_ships_a_wheel_of_the_package(build_html: Path) -> None:
-    wheels = sorted(build_html.glob("*.whl"))
+@pytest.mark.parametrize("folder", ["", *TRANSLATIONS.values()])
+def test_the_book_ships_a_wheel_of_the_package(
+    build_html: Path, folder: str
+) -> None:
+    wheels = sorted((build_html / folder).glob("*.whl"))
     assert len(wheels) == 1, f"wheels at the top of the book: {wheels}"
     installed = metadata("sincos-lstm")  # this project, from pyproject.toml
     with zipfile.ZipFile(wheels[0]) as wheel:
