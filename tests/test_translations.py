@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -94,26 +95,44 @@ def metadata_messages(notebook: dict) -> set[str]:
     return {nt.message_of(m) for m in found if m and nt.needs_translation(m)}
 
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+def toc_captions() -> set[str]:
+    """The captions of _toc.yml's parts: messages of the root page."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return {part["caption"] for part in toc.get("parts", [])}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_the_notebook_blocks_are_the_messages_sphinx_extracts(
-    templates: Path, path: Path
+def source_of(docname: str) -> Path:
+    return next(
+        path
+        for path in (ROOT / f"{docname}.ipynb", ROOT / f"{docname}.md")
+        if path.is_file()
+    )
+
+
+@pytest.mark.parametrize("docname", toc_docnames())
+def test_the_blocks_translated_are_the_messages_sphinx_extracts(
+    templates: Path, docname: str
 ) -> None:
-    """What translate_notebook looks up in a notebook's markdown cells, with
-    the words of its metadata, is exactly its page's messages."""
+    """What the translated downloads look up in a page's Markdown (a
+    notebook's markdown cells, a Markdown page), with the words of a
+    notebook's metadata and the root page's part captions, is exactly the
+    page's messages."""
     from babel.messages.pofile import read_po
 
-    notebook = json.loads(path.read_text(encoding="utf-8"))
     asked: set[str] = set()
-    nt.translate_notebook(notebook, lambda m: asked.add(m))
-    pot = templates / "notebooks" / f"{path.stem}.pot"
-    with open(pot, "rb") as file:
+    source = source_of(docname)
+    text = source.read_text(encoding="utf-8")
+    other = toc_captions() if docname == toc_docnames()[0] else set()
+    if source.suffix == ".ipynb":
+        notebook = json.loads(text)
+        nt.translate_notebook(notebook, lambda m: asked.add(m))
+        other |= metadata_messages(notebook)
+    else:
+        nt.translate_markdown(text, lambda m: asked.add(m))
+    with open(templates / f"{docname}.pot", "rb") as file:
         messages = {m.id for m in read_po(file) if m.id}
-    metadata = metadata_messages(notebook)
     assert asked - messages == set(), "blocks Sphinx does not extract"
-    assert messages - asked - metadata == set(), "messages not found"
+    assert messages - asked - other == set(), "messages not found"
 
 
 # -- the translated notebooks ---------------------------------------------
@@ -270,3 +289,18 @@ def test_a_catalogue_is_read_without_fuzzy_or_empty_entries(tmp_path):
     with open(path, "wb") as file:
         write_mo(file, catalog)
     assert nt.read_catalog(path) == {"Summary": "小结"}
+
+
+def test_a_figures_alt_option_and_caption_are_translated() -> None:
+    text = (
+        "```{figure} images/fit.svg\n:alt: A line plot.\n:width: 80%\n\n"
+        "After 500 iterations.\n```\n"
+    )
+    done = translate(
+        text,
+        {"A line plot.": "折线图。", "After 500 iterations.": "500 次后。"},
+    )
+    assert done.text == (
+        "```{figure} images/fit.svg\n:alt: 折线图。\n:width: 80%\n\n"
+        "500 次后。\n```\n"
+    )

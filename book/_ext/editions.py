@@ -19,8 +19,9 @@ them in step with the English). This extension
   puts in after Sphinx has translated the page;
 - in a translation: gives the book the root page's title in translation,
   the search field its words from the interface's catalogue (sphinx.po),
-  and offers for download the notebooks with their markdown cells
-  translated from the compiled catalogues (notebook_translation).
+  and offers for download the notebooks with their markdown cells (and the
+  Markdown pages) translated from the compiled catalogues
+  (notebook_translation).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from notebook_translation import (
     markdown_parser,
     needs_translation,
     read_catalog,
+    translate_markdown,
     translate_notebook,
 )
 
@@ -234,9 +236,10 @@ def translate_search_field(app: Sphinx) -> None:
         options["search_bar_text"] = str(_(options["search_bar_text"]))
 
 
-def ship_translated_notebooks(app: Sphinx, exception) -> None:
-    """Replace the notebooks a translation offers for download (the copies
-    of the sources in _sources/) with their translations."""
+def ship_translated_sources(app: Sphinx, exception) -> None:
+    """Replace the sources a translation offers for download (their copies
+    in _sources/: the notebooks, the Markdown pages) with their
+    translations."""
     if exception or app.builder.format != "html":
         return
     if not is_translation(app.config):
@@ -244,20 +247,23 @@ def ship_translated_notebooks(app: Sphinx, exception) -> None:
     parser = markdown_parser(app.config.myst_enable_extensions)
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
-        target = Path(app.outdir, "_sources", f"{docname}.ipynb")
-        if source.suffix != ".ipynb" or not target.is_file():
+        target = Path(app.outdir, "_sources", f"{docname}{source.suffix}")
+        if source.suffix not in (".ipynb", ".md") or not target.is_file():
             continue
-        notebook = json.loads(source.read_text(encoding="utf-8"))
-        translated, counts = translate_notebook(
-            notebook, catalog(app, docname).get, parser
-        )
-        target.write_text(
-            json.dumps(translated, indent=1, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
+        text = source.read_text(encoding="utf-8")
+        translate = catalog(app, docname).get
+        if source.suffix == ".ipynb":
+            notebook, counts = translate_notebook(
+                json.loads(text), translate, parser
+            )
+            text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+        else:
+            counts = translate_markdown(text, translate, parser)
+            text = counts.text
+        target.write_text(text, encoding="utf-8")
         LOGGER.info(
-            "editions: %s.ipynb: %d blocks translated, %d not",
-            docname,
+            "editions: %s: %d blocks translated, %d not",
+            target.name,
             counts.translated,
             len(counts.untranslated),
         )
@@ -285,7 +291,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", translate_search_field)
     app.connect("env-before-read-docs", translate_title)
     app.connect("html-page-context", add_switch)
-    app.connect("build-finished", ship_translated_notebooks)
+    app.connect("build-finished", ship_translated_sources)
     return {
         "version": "1.0",
         "parallel_read_safe": True,

@@ -1,5 +1,6 @@
-"""A notebook with its markdown cells in another language, from the message
-catalogue Sphinx translates its page with.
+"""A notebook with its markdown cells in another language (or a Markdown
+page in another language), from the message catalogue Sphinx translates its
+page with.
 
 Sphinx cuts a page into messages, one per block of text: a heading, a
 paragraph (a list item's too), a table cell, the title of a directive such
@@ -10,6 +11,9 @@ what surrounds it: ``## ``, ``- ``, the table's pipes, a directive's fence.
 A block without a translation stays as it is, in English, and is counted.
 Code cells, outputs and metadata are not touched, so the notebook runs as
 the English one does.
+
+A directive's body is Markdown too, its title (a tab's, an admonition's) a
+message, and so is an image's alt text given as an option (``:alt:``).
 
 Blocks with nothing to translate (no word outside code, maths, links'
 targets and references that show their target's title) are no messages:
@@ -55,6 +59,8 @@ TITLE_DIRECTIVES = {
     "tab-item",
     "topic",
 }
+# Directive options that are messages: an image's or a figure's alt text.
+MESSAGE_OPTIONS = {"alt"}
 # Roles whose text, when they give none of their own, is their target's
 # title: translated where the target is.
 TITLE_ROLES = {"doc", "ref", "numref", "eq", "any"}
@@ -248,6 +254,15 @@ def _directive(cell, token, parser, translate) -> None:
         )
     else:
         while skip < len(body) and re.match(r"\s*:[\w-]+:", body[skip]):
+            option = re.match(r"(\s*:([\w-]+):\s*)(.*)$", body[skip])
+            if option[2] in MESSAGE_OPTIONS and option[3]:
+                translation = cell.lookup(option[3].strip(), translate)
+                if translation:
+                    line = option[1] + translation.replace("\n", " ")
+                    body[skip] = line
+                    fence = cell.lines[start]
+                    indent = fence[: len(fence) - len(fence.lstrip())]
+                    cell.lines[start + 1 + skip] = indent + line
             skip += 1
     inner = _translate("\n".join(body[skip:]), parser, translate)
     cell.done.translated += inner.done.translated
