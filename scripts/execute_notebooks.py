@@ -4,8 +4,8 @@
 
 The book is built from these stored outputs; nbval re-executes the notebooks
 and compares against them. The kernel draws figures as the book shows them
-(SVG, see scripts/ipython_kernel_config.py), so the chapters' code cells need
-no set-up of their own.
+(SVG, and PNG beside it: see scripts/ipython_kernel_config.py), so the
+chapters' code cells need no set-up of their own.
 """
 
 from __future__ import annotations

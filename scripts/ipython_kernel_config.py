@@ -1,18 +1,26 @@
-"""How the kernel draws the chapters' figures: SVG, the same bytes every run.
+"""How the kernel draws the chapters' figures: SVG, the same bytes every run,
+and PNG beside it.
 
 scripts/execute_notebooks.py starts its kernel with this file
 (``--config``), so the stored outputs the book shows are vector images
-that stay sharp at any zoom. nbval must draw SVG too or it reports the
-stored image as missing: this file linked into the environment's
-``etc/ipython/`` (under ``sys.prefix``) applies to every kernel started
-from that environment. tests/sanitize.cfg keeps nbval from comparing the
-drawings themselves, as it does not compare PNG images.
+that stay sharp at any zoom. JupyterLab shows an SVG output only in a
+notebook it trusts, and a notebook that a reader downloads or copies is not
+trusted until its cells run: there it shows the PNG.
+
+nbval must draw both too, or it reports a stored image as missing: this
+file linked into the environment's ``etc/ipython/`` (under ``sys.prefix``)
+applies to every kernel started from that environment. tests/sanitize.cfg
+keeps nbval from comparing the SVG drawings themselves, as it does not
+compare PNG images.
 """
 
 c = get_config()  # noqa: F821 (IPython defines it when it loads this file)
 
-c.InlineBackend.figure_formats = {"svg"}
+c.InlineBackend.figure_formats = {"svg", "png"}
 c.InlineBackend.rc = {
+    # A PNG as wide as the SVG shows (96 pixels to the inch); the SVG does
+    # not depend on it.
+    "figure.dpi": 96,
     # The book shows a figure 1:1, a point as 4/3 CSS pixels. At 11 points
     # even the smallest text, the exponents of a log scale's tick labels
     # (7/10 of their size), is above 10 pixels on screen.

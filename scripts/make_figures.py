@@ -1,26 +1,37 @@
-"""Draw the book's figures as SVG files in book/images/.
+"""Draw the book's figures as SVG.
 
     .venv/bin/python scripts/make_figures.py               # all three
     .venv/bin/python scripts/make_figures.py lstm_cell     # one or more
+    .venv/bin/python scripts/make_figures.py --out DIR     # files in DIR
 
 - ``lstm_cell.svg``: the LSTM cell for one time step, its gates and states.
 - ``batch_layout.svg``: rows of consecutive batches over time, the state
   carried across the window's edge and the gradient stopped there.
 - ``fit.svg``: the trained network's prediction over a long stretch of x.
 
+The two diagrams go into the notebooks that show them, as the attachment of
+the Markdown cell that reads ``attachment:<name>.svg``: a notebook then
+shows them wherever it is opened (JupyterLab, Colab, a download alone). An
+attachment holds the PNG first, which JupyterLab shows (it shows only the
+first type of an attachment, and no SVG), and the SVG, which the book shows
+(book/_ext/figures.py). The fit goes to book/images/, for the book's first
+page.
+
 Every figure is drawn at the width an image gets in the book's content column
 (672 px in a 1280 px window), so its text shows at the size set here, never
-below 10 px;
-colours and line styles come from ``sincos.plotting``. The two diagrams are
-the same bytes on every run (no date, fixed ids): tests/test_figures.py checks
-that the committed files are what this script draws. The fit is trained here
-(about 500 iterations, a few seconds) and its curves differ in the last
-digits from one CPU to another.
+below 10 px; colours and line styles come from ``sincos.plotting``. The two
+diagrams are the same bytes on every run (no date, fixed ids):
+tests/test_figures.py checks that the notebooks' attachments are what this
+script draws. The fit is trained here (about 500 iterations, a few seconds)
+and its curves differ in the last digits from one CPU to another.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import io
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +61,8 @@ from sincos.plotting import (
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "book" / "images"
+NOTEBOOKS = ROOT / "notebooks"
+SVG_MIME, PNG_MIME = "image/svg+xml", "image/png"
 
 # The width of an image in a figure of the book's content column at a 1280 px
 # window, in CSS pixels (the column is 688 px, the figure pads 8 px each
@@ -65,6 +78,7 @@ BIG = 12  # points: 16 px, symbols; their subscripts are 11.2 px
 # sharp, searchable, and its size on screen can be checked in the page.
 SVG_RC = {"svg.hashsalt": "sincos-figures", "svg.fonttype": "none"}
 SVG_METADATA = {"Date": None, "Creator": "Matplotlib"}
+PNG_METADATA = {"Software": None}
 
 WHITE = "#FFFFFF"
 TIMES = "\N{MULTIPLICATION SIGN}"
@@ -409,12 +423,63 @@ def save(fig: Figure, path: Path) -> Path:
     return path
 
 
+def attached(name: str) -> dict[Path, bytes]:
+    """The attachment ``<name>.svg`` of every notebook whose Markdown shows
+    it, by notebook."""
+    found = {}
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            bundle = cell.get("attachments", {}).get(f"{name}.svg")
+            if bundle:
+                found[notebook] = base64.b64decode("".join(bundle[SVG_MIME]))
+    return found
+
+
+def png_of(fig: Figure) -> bytes:
+    """``fig`` as a PNG as wide as the SVG shows, its bytes depending only
+    on the figure."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=PX_PER_INCH, metadata=PNG_METADATA)
+    return buffer.getvalue()
+
+
+def attach(name: str, svg: bytes, png: bytes) -> list[Path]:
+    """Put ``png`` and ``svg`` into every Markdown cell that reads
+    ``attachment:<name>.svg``; the notebooks changed."""
+    changed = []
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        book = json.loads(notebook.read_text(encoding="utf-8"))
+        cells = [
+            cell
+            for cell in book["cells"]
+            if cell["cell_type"] == "markdown"
+            and f"attachment:{name}.svg" in "".join(cell["source"])
+        ]
+        for cell in cells:
+            cell["attachments"] = {
+                f"{name}.svg": {
+                    PNG_MIME: base64.b64encode(png).decode(),
+                    SVG_MIME: base64.b64encode(svg).decode(),
+                }
+            }
+        if cells:
+            text = json.dumps(
+                book, indent=1, ensure_ascii=False, sort_keys=True
+            )
+            text += "\n"
+            notebook.write_text(text, encoding="utf-8")
+            changed.append(notebook)
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "names", nargs="*", help=f"figures to draw: {', '.join(FIGURES)}"
     )
-    parser.add_argument("--out", type=Path, default=IMAGES)
+    parser.add_argument(
+        "--out", type=Path, help="write every figure as a file into OUT"
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in FIGURES]
     if unknown:
@@ -422,9 +487,18 @@ def main(argv: list[str] | None = None) -> int:
             f"no figure named {', '.join(unknown)}; "
             f"choose from {', '.join(FIGURES)} (nothing was drawn)"
         )
-    args.out.mkdir(parents=True, exist_ok=True)
+    folder = args.out or IMAGES
+    folder.mkdir(parents=True, exist_ok=True)
     for name in args.names or FIGURES:
-        print(save(FIGURES[name](), args.out / f"{name}.svg"))
+        fig = FIGURES[name]()
+        path = save(fig, folder / f"{name}.svg")
+        homes = (
+            [] if args.out else attach(name, path.read_bytes(), png_of(fig))
+        )
+        if homes:
+            path.unlink()
+        for home in homes or [path]:
+            print(f"{name}: {home}")
     return 0
 
 

@@ -174,11 +174,10 @@ def _train(args: argparse.Namespace, hp: Hyperparams) -> int:
     from .fast import Trainer
     from .model import tf
 
-    if args.load:
-        trainer = Trainer.load(args.load)
-        trainer.stateful = not args.stateless
-    else:
-        trainer = Trainer(hp, stateful=not args.stateless)
+    trainer = Trainer.load(args.load) if args.load else Trainer(hp)
+    # One place for both: a loaded run carries the state unless --stateless,
+    # whatever it did before it was saved.
+    trainer.stateful = not args.stateless
     writer = (
         _tensorboard(trainer, args.tensorboard) if args.tensorboard else None
     )

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatter
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLACK, ORANGE, SKY_BLUE, GREEN = "#000000", "#E69F00", "#56B4E9", "#009E73"
@@ -29,6 +30,27 @@ GREY = "#999999"
 # labels that stick out of the axes. There text of 8 points or more is at
 # least 10.7 pixels on screen.
 COLUMN_WIDTH = 6.7  # inches
+
+
+class _PlainLog(LogFormatter):
+    """Matplotlib's choice of labels on a log axis, written as plain numbers
+    (0.01, 1, 100): a power of ten's small exponent would be the smallest
+    text of the figure."""
+
+    def _num_to_string(self, x, vmin, vmax):
+        return f"{x:g}"
+
+
+def _log_scale(ax, which: str = "y") -> None:
+    """A log scale on the ``which`` axis of ``ax``, labelled in plain
+    numbers."""
+    for name in which:
+        getattr(ax, f"set_{name}scale")("log")
+        axis = getattr(ax, f"{name}axis")
+        axis.set_major_formatter(_PlainLog())
+        axis.set_minor_formatter(
+            _PlainLog(labelOnlyBase=False, minor_thresholds=(1, 0.4))
+        )
 
 
 def _new_axes(height: float):
@@ -71,13 +93,14 @@ RESET = {
 COST = {"color": BLACK, "linestyle": "-", "linewidth": 1.2}
 
 # Series that are not roles (one per value of a hyperparameter, say) take
-# these in order: colours and line styles used by no role above.
+# these in order: colours and line styles used by no role above, and not
+# dotted, the style of reference lines (a threshold, a window's edge: grey
+# dots). No yellow line: on white it has a contrast of 1.3 to 1.
 SERIES = (
     {"color": BLACK, "linestyle": "-"},
     {"color": SKY_BLUE, "linestyle": "--"},
-    {"color": PURPLE, "linestyle": ":"},
+    {"color": PURPLE, "linestyle": (0, (5, 1.5, 1, 1.5, 1, 1.5))},
     {"color": GREY, "linestyle": "-."},
-    {"color": YELLOW, "linestyle": (0, (5, 1, 1, 1, 1, 1))},
 )
 
 
@@ -92,14 +115,13 @@ class TrainingFigure:
         time_steps: int = 20,
         figsize: tuple[float, float] = (COLUMN_WIDTH, 3.0),
     ) -> None:
-        self.fig = plt.figure(figsize=figsize, layout="constrained")
-        # One subfigure per panel: a widget can show them as two images
-        # that go below each other on a narrow screen.
-        self.fit_part, self.cost_part = self.fig.subfigures(
-            1, 2, width_ratios=[1.6, 1], wspace=0
+        self.fig, (self.ax_fit, self.ax_cost) = plt.subplots(
+            1,
+            2,
+            figsize=figsize,
+            layout="constrained",
+            width_ratios=[1.6, 1],
         )
-        self.ax_fit = self.fit_part.subplots()
-        self.ax_cost = self.cost_part.subplots()
         empty = np.full(time_steps, np.nan)
         (self.target,) = self.ax_fit.plot(
             np.arange(time_steps), empty, **TARGET
@@ -113,7 +135,8 @@ class TrainingFigure:
             ylim=(-1.6, 1.6),
             title="row 0 of the current batch",
         )
-        self.ax_fit.legend(loc="lower left", fontsize=8)
+        # Above the panels, where no curve can run under it.
+        self.fig.legend(loc="outside upper center", ncols=2, fontsize=8)
         self.off_chart = self.ax_fit.text(
             0.5,
             0.96,
@@ -128,9 +151,8 @@ class TrainingFigure:
         # The limits always hold the costs; unclipped, a dot at the first
         # iteration shows whole over the axis.
         (self.cost,) = self.ax_cost.plot([], [], **COST, clip_on=False)
-        self.ax_cost.set(
-            xlabel="iteration", ylabel="cost", yscale="log", title="cost"
-        )
+        self.ax_cost.set(xlabel="iteration", ylabel="cost", title="cost")
+        _log_scale(self.ax_cost)
         self.ax_cost.grid(alpha=0.3)
 
     def update(
@@ -176,9 +198,34 @@ def plot_costs(
     """The cost per iteration on a log scale."""
     ax = ax or _new_axes(height=3)
     ax.plot(np.arange(len(history)), history, label=label, **style)
-    ax.set(xlabel="iteration", ylabel="cost", yscale="log")
+    ax.set(xlabel="iteration", ylabel="cost")
+    _log_scale(ax)
     ax.grid(alpha=0.3)
     return ax
+
+
+BACKSLASH_NEWLINE = "\\\n"
+
+
+def _frame_figure(figsize: tuple[float, float]):
+    """The animation's figure: one panel with fixed margins (no relayout
+    from frame to frame), the iteration and cost above it on the left, the
+    legend above it on the right, off the curves. Returns the figure, the
+    target and prediction lines and the title."""
+    fig, ax = plt.subplots(figsize=figsize)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.84)
+    (target,) = ax.plot([], [], **TARGET)
+    (pred,) = ax.plot([], [], **PREDICTION)
+    ax.set(xlabel="x", ylabel="value", ylim=(-1.6, 1.6))
+    fig.legend(
+        loc="lower right",
+        bbox_to_anchor=(0.98, 0.84),
+        ncols=2,
+        frameon=False,
+        borderaxespad=0,
+    )
+    title = ax.set_title("", loc="left")
+    return fig, target, pred, title
 
 
 def prediction_animation(
@@ -187,31 +234,23 @@ def prediction_animation(
     iterations: Sequence[int] | None = None,
     interval: int = 120,
     figsize: tuple[float, float] = (COLUMN_WIDTH, 3),
-    dpi: int = 96,
     alt: str = "Animation: row 0's target and prediction as training advances",
 ) -> str:
     """An HTML player (matplotlib's ``to_jshtml``) of the original's scrolling
     view: each frame is (xs, target, prediction) for row 0 of one iteration's
-    batch, titled with its iteration and cost when given.
+    batch, titled with its iteration and cost when given. Frames are SVG, as
+    sharp as the book's figures at any zoom.
 
     The player needs no kernel and no network: the link to a web font that
     ``to_jshtml`` adds for its button icons is removed (the book's theme
     provides the same icons)."""
-    fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    fig.subplots_adjust(
-        left=0.1, right=0.98, bottom=0.17, top=0.88
-    )  # fixed: no relayout
-    (target,) = ax.plot([], [], **TARGET)
-    (pred,) = ax.plot([], [], **PREDICTION)
-    ax.set(xlabel="x", ylabel="value", ylim=(-1.6, 1.6))
-    ax.legend(loc="lower left", fontsize=10)  # 10 pixels even at 72 dpi
-    title = ax.set_title("")
+    fig, target, pred, title = _frame_figure(figsize)
 
     def draw(k: int):
         xs, res, out = frames[k]
         target.set_data(xs, np.ravel(res))
         pred.set_data(xs, np.ravel(out))
-        ax.set_xlim(xs[0], xs[-1])
+        target.axes.set_xlim(xs[0], xs[-1])
         words = (
             [f"iteration {iterations[k]}"] if iterations is not None else []
         )
@@ -222,10 +261,15 @@ def prediction_animation(
     animation = FuncAnimation(
         fig, draw, frames=len(frames), interval=interval, blit=False
     )
-    with plt.rc_context({"savefig.dpi": dpi}):
+    with plt.rc_context({"animation.frame_format": "svg"}):
         html = animation.to_jshtml(default_mode="once")
     plt.close(fig)
-    html = html.replace("<img id=", f'<img alt="{alt}" id=', 1)
+    # The first frame in the <img> itself: a notebook that JupyterLab does
+    # not trust (downloaded, not yet run) runs no script but shows it.
+    first = re.search(r'frames\[0\] = "(data:[^"]*)"', html, re.DOTALL)
+    # to_jshtml ends each line of a frame's base64 with a backslash.
+    src = f' src="{first[1].replace(BACKSLASH_NEWLINE, "")}"' if first else ""
+    html = html.replace("<img id=", f'<img alt="{alt}"{src} id=', 1)
     return re.sub(
         r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", html
     )
@@ -400,8 +444,8 @@ def plot_cost_groups(
 ):
     """Cost curves of groups of runs on a log scale: every run (a row of the
     group's (runs, iterations) array) as a thin line, the group's median per
-    iteration bold. Group k is drawn in ``styles[k]`` (pass
-    ``(CARRIED, RESET)`` for those roles).
+    iteration bold, both in the group's style. Group k is drawn in
+    ``styles[k]`` (pass ``(CARRIED, RESET)`` for those roles).
 
     Drawn in the chapter "Experiments"."""
     ax = ax or _new_axes(height=3.4)
@@ -411,13 +455,7 @@ def plot_cost_groups(
         line = {
             k: v for k, v in style.items() if k not in ("label", "linewidth")
         }
-        ax.plot(
-            steps,
-            costs.T,
-            **{**line, "linestyle": "-"},
-            linewidth=0.7,
-            alpha=0.35,
-        )
+        ax.plot(steps, costs.T, **line, linewidth=0.7, alpha=0.35)
         ax.plot(
             steps,
             np.median(costs, axis=0),
@@ -425,7 +463,8 @@ def plot_cost_groups(
             linewidth=2.2,
             label=f"{label}: median of {len(costs)}",
         )
-    ax.set(xlabel="iteration", ylabel="cost", yscale="log", title=title)
+    ax.set(xlabel="iteration", ylabel="cost", title=title)
+    _log_scale(ax)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)  # costs fall from the upper left
     return ax
@@ -467,11 +506,11 @@ def plot_error_by_position(
     ax.set(
         xlabel="position in the window (time step)",
         ylabel="squared error",
-        yscale="log",
     )
+    _log_scale(ax)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.3)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    _legend_in_headroom(ax)
     return ax
 
 
@@ -511,9 +550,8 @@ def plot_window_sweep(
     ax.set(
         xlabel="time_steps (window length)",
         ylabel="MSE per sample after training",
-        xscale="log",
-        yscale="log",
     )
+    _log_scale(ax, "xy")
     ax.set_xticks(steps, [str(t) for t in steps])
     ax.minorticks_off()
     ax.grid(alpha=0.3)
@@ -532,9 +570,34 @@ def _shade_warm_up(ax, end: float, label: str | None = None):
     return ax.axvspan(0, end, **WARM_UP, label=label)
 
 
-def _legend_beside(ax) -> None:
-    """The legend to the right of the axes, off the curves."""
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+def _legend_in_headroom(ax, ncols: int = 2) -> None:
+    """The legend across the top of the axes, and the y range raised until
+    no data lies under it (the data's own range stays below the legend)."""
+    legend = ax.legend(loc="upper center", ncols=ncols, fontsize=8)
+    log = ax.get_yscale() == "log"
+    scale = np.log10 if log else (lambda v: v)
+    for _ in range(2):  # the second pass meets the first one's new ticks
+        ax.figure.draw_without_rendering()
+        box, panel = legend.get_window_extent(), ax.get_window_extent()
+        free = (box.y0 - panel.y0 - 4) / panel.height  # 4 px below it
+        low = ax.get_ylim()[0]
+        top = scale(max(_line_tops(ax)))
+        raised = scale(low) + (top - scale(low)) / free
+        ax.set_ylim(low, 10**raised if log else raised)
+
+
+def _line_tops(ax) -> list[float]:
+    """The largest value of each line of ``ax`` that shows data (not a
+    threshold across it); only positive values on a log scale."""
+    tops = []
+    for line in ax.get_lines():
+        values = np.asarray(line.get_ydata(), np.float64)
+        shown = np.isfinite(values) & (
+            values > 0 if ax.get_yscale() == "log" else True
+        )
+        if len(values) > 2 and shown.any():
+            tops.append(values[shown].max())
+    return tops
 
 
 def plot_predictions(
@@ -550,7 +613,7 @@ def plot_predictions(
     """One long sequence over its time steps: the input and the target in
     their roles' styles, and each prediction (``label: values``, the k-th
     in ``styles[k]``). The first ``warm_up`` steps are shaded; the legend
-    to the right. Returns the Axes.
+    on top, above the curves. Returns the Axes.
 
     Drawn in the chapter "Using the trained model"."""
     ax = ax or plt.subplots(figsize=(7, 3), layout="constrained")[1]
@@ -566,7 +629,7 @@ def plot_predictions(
         ax.plot(steps, np.ravel(values), **{**style, "label": label})
     ax.set(xlabel="time step", ylabel="value", xlim=(0, steps[-1]))
     ax.grid(alpha=0.3)
-    _legend_beside(ax)
+    _legend_in_headroom(ax)
     return ax
 
 
@@ -579,8 +642,8 @@ def plot_abs_errors(
 ):
     """The size of each error (``label: prediction - target`` at every time
     step, the k-th in ``styles[k]``) on a log scale, with ``threshold`` as a
-    grey dotted line and the first ``warm_up`` steps shaded; the legend to
-    the right. Returns the Axes.
+    grey dotted line and the first ``warm_up`` steps shaded; the legend on
+    top, above the curves. Returns the Axes.
 
     Drawn in the chapter "Using the trained model"."""
     ax = ax or plt.subplots(figsize=(7, 3), layout="constrained")[1]
@@ -600,11 +663,11 @@ def plot_abs_errors(
     ax.set(
         xlabel="time step",
         ylabel="|prediction - target|",
-        yscale="log",
         xlim=(0, steps[-1]),
     )
+    _log_scale(ax)
     ax.grid(alpha=0.3)
-    _legend_beside(ax)
+    _legend_in_headroom(ax)
     return ax
 
 

@@ -155,7 +155,6 @@ var sincosWidgets = (function () {
     stepTitle: (t) => `time step ${t}`,
     stepInfo: (x, input, target, prediction) => `: x = ${x}, input sin x = ` +
       `${input}, target cos x = ${target}, prediction = ${prediction}`,
-    windowTitle: 'the window, step by step',
     units: (name) => `${name}: unit`,
   };
 
@@ -239,7 +238,6 @@ var sincosWidgets = (function () {
     stepTitle: (t) => `时间步 ${t}`,
     stepInfo: (x, input, target, prediction) => `：x = ${x}，输入 sin x = ` +
       `${input}，目标 cos x = ${target}，预测 = ${prediction}`,
-    windowTitle: '逐步展开的窗口',
     units: (name) => `${name}: 单元`,
   };
 
@@ -579,6 +577,8 @@ var sincosWidgets = (function () {
       this.model = model;
       this.patience = patience;
       this.waiting = new Map();
+      // Every view of the model hears every answer: ids no other view uses.
+      this.prefix = Math.random().toString(36).slice(2, 10);
       this.next = 1;
       this.gone = false;
       this._onMessage = (msg) => {
@@ -605,7 +605,7 @@ var sincosWidgets = (function () {
 
     request(type, payload = {}) {
       if (this.gone) return Promise.reject(new KernelGone());
-      const id = this.next++;
+      const id = `${this.prefix}-${this.next++}`;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => this._giveUp(), this.patience);
         this.waiting.set(id, { resolve, reject, timer });
@@ -669,6 +669,7 @@ var sincosWidgets = (function () {
   };
   const FONT_PX = 12;
   const MARGIN = { left: 46, right: 10, top: 22, bottom: 36 };
+  const LEGEND_PX = 18;  // a legend's row
 
   /** The page's text colour for axes and labels (follows a dark theme). */
   function inkOf(el) {
@@ -828,45 +829,38 @@ var sincosWidgets = (function () {
     ctx.fill();
   }
 
-  /** A legend in a box at a corner of the axes ('lower left' or 'upper
-   * left'); each style has its words in `label`. */
-  function legend(p, styles, corner = 'lower left') {
-    const { ctx, box } = p;
-    const rowHeight = 16;
-    const width = 24 + Math.max(...styles.map((s) =>
-      ctx.measureText(s.label).width)) + 12;
-    const top = corner === 'upper left' ? box.y0 + 6 :
-      box.y1 - 6 - rowHeight * styles.length;
-    ctx.save();
-    ctx.globalAlpha = 0.85;
-    ctx.fillStyle = getComputedStyle(ctx.canvas).backgroundColor ===
-      'rgba(0, 0, 0, 0)' ? '#fff' : getComputedStyle(ctx.canvas)
-      .backgroundColor;
-    ctx.fillRect(box.x0 + 5, top - 3, width, rowHeight * styles.length + 4);
-    ctx.restore();
+  /** A legend in one row centred at height `y`, outside the axes, where no
+   * curve can run under it. */
+  function legendRow(p, styles, y) {
+    const { ctx } = p;
+    const widths = styles.map((s) => 24 + ctx.measureText(s.label).width);
+    const gap = 14;
+    const total = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
+    let x = Math.max(4, (p.box.x0 + p.box.x1 - total) / 2);
     styles.forEach((style, k) => {
-      const y = top + rowHeight * (k + 0.5);
       ctx.save();
       ctx.strokeStyle = ctx.fillStyle = style.color === 'ink' ? p.ink :
         style.color;
       ctx.lineWidth = style.width;
       ctx.setLineDash(style.dash);
-      line(ctx, box.x0 + 10, y, box.x0 + 30, y);
-      if (style.marker) marker(ctx, box.x0 + 20, y, style.marker);
+      line(ctx, x, y, x + 20, y);
+      ctx.setLineDash([]);
+      if (style.marker) marker(ctx, x + 10, y, style.marker);
       ctx.restore();
       ctx.fillStyle = p.ink;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'middle';
-      ctx.fillText(style.label, box.x0 + 35, y);
+      ctx.fillText(style.label, x + 24, y);
+      x += widths[k] + gap;
     });
   }
 
-  /** Row 0's target and prediction over its x values. The legend goes
-   * where the curves are not: at the top when the target ends low. */
+  /** Row 0's target and prediction over its x values; the legend below the
+   * axis label. */
   function drawFit(canvas, frame, words = TEXT) {
     const xs = frame.xs;
     const p = panel(canvas, [xs[0], xs[xs.length - 1]], [-1.6, 1.6],
-      { ink: inkOf(canvas) });
+      { ink: inkOf(canvas), margin: { bottom: MARGIN.bottom + LEGEND_PX } });
     axes(p, { title: words.fitTitle, xLabel: 'x',
       yLabel: words.value, xTicks: ticks(xs[0], xs[xs.length - 1],
         p.width < 300 ? 3 : 5), yTicks: [-1.5, -1, -0.5, 0, 0.5, 1, 1.5],
@@ -882,10 +876,8 @@ var sincosWidgets = (function () {
       ctx.fillText(words.offTheChart(formatCost(low), formatCost(high)),
         (box.x0 + box.x1) / 2, box.y0 + 4);
     }
-    const start = Math.min(...frame.target.slice(0, Math.ceil(xs.length / 2)));
-    legend(p, [{ ...STYLE.target, label: words.target },
-      { ...STYLE.pred, label: words.prediction }],
-    start < -0.2 ? 'upper left' : 'lower left');
+    legendRow(p, [{ ...STYLE.target, label: words.target },
+      { ...STYLE.pred, label: words.prediction }], p.height - LEGEND_PX / 2);
   }
 
   /** The cost of every iteration so far, on a log scale. */
@@ -1579,15 +1571,15 @@ var sincosWidgets = (function () {
       const top = panel(this.canvas, [-0.5, steps - 0.5], [-1.6, 1.6],
         { ink, margin: { bottom: height - 180 } });
       const index = trace.pred.map((_, k) => k);
-      axes(top, { title: T.windowTitle, yLabel: T.value,
-        xTicks: [], yTicks: [-1, 0, 1], format: { x: String, y: String } });
+      axes(top, { yLabel: T.value, xTicks: [], yTicks: [-1, 0, 1],
+        format: { x: String, y: String } });
       series(top, index, trace.seq, STYLE.input);
       series(top, index, trace.res, STYLE.target);
       series(top, index.slice(0, t + 1), trace.pred.slice(0, t + 1),
         STYLE.pred);
-      legend(top, [{ ...STYLE.input, label: T.input },
+      legendRow(top, [{ ...STYLE.input, label: T.input },
         { ...STYLE.target, label: T.target },
-        { ...STYLE.pred, label: T.prediction }], 'lower left');
+        { ...STYLE.pred, label: T.prediction }], MARGIN.top / 2);
       this._strip(top, trace.h, 'h', 190, t);
       this._strip(top, trace.c, 'c', 270, t);
       const { ctx } = top;

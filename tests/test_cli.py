@@ -183,3 +183,34 @@ def test_load_refuses_hyperparameter_flags(tmp_path):
     assert run.stderr.strip().endswith(
         "--load continues with the saved hyperparameters; drop --cell-size"
     )
+
+
+def test_load_with_stateless_continues_from_zeros(tmp_path, capsys):
+    # In-process and tiny: a stateful run saved, then continued with
+    # --stateless, must train as a trainer that starts every batch from
+    # zeros, not as the saved (stateful) one.
+    from sincos import Hyperparams, Trainer
+    from sincos.cli import main
+
+    saved = Trainer(Hyperparams(time_steps=5, batch_size=4, cell_size=3))
+    saved.run(3)
+    saved.save(tmp_path / "run.npz")
+    assert saved.stateful
+
+    def continued(stateful):
+        trainer = Trainer.load(tmp_path / "run.npz")
+        trainer.stateful = stateful
+        return trainer.run(4)
+
+    stateless, stateful = continued(False), continued(True)
+    assert stateless != stateful  # the test can tell them apart
+    args = ["train", "--load", str(tmp_path / "run.npz"), "--stateless"]
+    args += ["--iterations", "4", "--print-every", "1"]
+    assert main([*args, "--save", str(tmp_path / "more.npz")]) == 0
+    resumed = Trainer.load(tmp_path / "more.npz")
+    assert resumed.history[3:] == stateless, (
+        f"--load with --stateless trained {resumed.history[3:]}; from zeros "
+        f"is {stateless}, carrying the state {stateful}"
+    )
+    assert not resumed.stateful
+    assert "stateless" in capsys.readouterr().out.splitlines()[-1]

@@ -60,8 +60,28 @@ def test_learning_rate_must_be_finite_and_positive(value):
         Hyperparams(learning_rate=value)
 
 
-def test_integer_learning_rate_becomes_float():
-    assert Hyperparams(learning_rate=1).learning_rate == 1.0
+@pytest.mark.parametrize(
+    "value",
+    [1, np.int64(2), np.float32(0.5)],
+    ids=["int", "numpy-int64", "numpy-float32"],
+)
+def test_integer_learning_rate_becomes_float(value):
+    # ``== 1.0`` holds for the int 1 too: check the type itself.
+    lr = Hyperparams(learning_rate=value).learning_rate
+    assert type(lr) is float, f"learning_rate {lr!r} is a {type(lr)}"
+    assert lr == float(value)
+
+
+def test_an_integer_learning_rate_trains():
+    # The fast engine's Adam hands the rate to TensorFlow's op as a constant,
+    # which must be a float for float32 weights: an int would fail there.
+    from sincos.fast import Adam
+    from sincos.model import tf
+
+    hp = Hyperparams(learning_rate=1)
+    weight = tf.Variable([0.5, -0.5])
+    Adam([weight], hp.learning_rate).apply([tf.constant([1.0, -1.0])])
+    np.testing.assert_allclose(weight.numpy(), [-0.5, 0.5], rtol=1e-6)
 
 
 @pytest.mark.parametrize("field", ["batch_start", "seed"])

@@ -203,6 +203,41 @@ def test_window_mse_needs_whole_windows(tutorial_runs):
     )
 
 
+def mse_window_by_window(trainer, windows, carry):
+    """The MSE of the Keras model's predictions of the next ``windows``
+    batches, from the state training ended in and carried (``carry``), or
+    from zeros at every window: computed apart from ``rollout``."""
+    hp, state, squared = trainer.hp, None, []
+    if carry:
+        state = trainer.state
+    for k in range(windows):
+        start = trainer.batches.start + k * hp.time_steps
+        batch = make_batch(start, hp.time_steps, hp.batch_size)
+        pred, end = trainer.predict(batch.seq, state)
+        squared.append((pred - batch.res) ** 2)
+        state = end if carry else None
+    return float(np.mean(squared))
+
+
+@pytest.mark.parametrize("stateful", [True, False])
+def test_window_mse_predicts_the_way_the_trainer_trained(
+    tutorial_runs, stateful
+):
+    trainer = tutorial_runs.trainers[stateful][0]
+    assert trainer.stateful is stateful
+    zeros = mse_window_by_window(trainer, 3, carry=False)
+    carried = mse_window_by_window(trainer, 3, carry=True)
+    # the two ways differ, so the test tells which one window_mse took
+    assert abs(carried - zeros) > 0.05 * min(carried, zeros)
+    want, other = (carried, zeros) if stateful else (zeros, carried)
+    got = window_mse(trainer, 3 * trainer.hp.time_steps)
+    assert got == pytest.approx(want, rel=1e-3), (
+        f"window_mse of a {'stateful' if stateful else 'stateless'} trainer "
+        f"is {got}: from zeros at every window {zeros}, carried {carried}"
+    )
+    assert got != pytest.approx(other, rel=1e-3)
+
+
 def test_window_sweep_sees_equal_samples_at_every_window(clock):
     clock += [7.0, 3.0, 1.0, 8.0]  # (window 5, 10) x (seed 1, 2)
     samples = 400

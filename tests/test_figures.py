@@ -1,16 +1,18 @@
 """The book's figures, drawn by scripts/make_figures.py.
 
-The committed diagrams are the bytes the script draws, and every figure is
+The diagrams the notebooks carry are the bytes the script draws, and every
+figure is
 one content column wide, keeps its text at 10 px or more and uses only the
 colours of ``sincos.plotting``. The fit is trained in the script and its
 curves differ in the last digits from one CPU to another, so only the
-diagrams are compared with their committed files; the fit is drawn (about
+diagrams are compared with what the notebooks carry; the fit is drawn (about
 1 s of training here, after TensorFlow's import) and checked like the
 others.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -34,15 +36,17 @@ PALETTE = {
 
 
 @pytest.mark.parametrize("name", DIAGRAMS)
-def test_committed_diagram_is_what_the_script_draws(name, tmp_path):
+def test_the_notebooks_carry_the_diagram_the_script_draws(name, tmp_path):
     assert make_figures.main([name, "--out", str(tmp_path)]) == 0
     drawn = (tmp_path / f"{name}.svg").read_bytes()
-    committed = (make_figures.IMAGES / f"{name}.svg").read_bytes()
-    assert drawn == committed, (
-        f"book/images/{name}.svg is not what the script draws with "
-        f"Matplotlib {matplotlib.__version__}: run "
-        f".venv/bin/python scripts/make_figures.py {name}"
-    )
+    carried = make_figures.attached(name)
+    assert carried, f"no notebook carries {name}.svg"
+    for notebook, svg in carried.items():
+        assert svg == drawn, (
+            f"{notebook.name} carries a {name}.svg that is not what the "
+            f"script draws with Matplotlib {matplotlib.__version__}: run "
+            f".venv/bin/python scripts/make_figures.py {name}"
+        )
 
 
 @pytest.fixture(scope="module", params=[*DIAGRAMS, "fit"])
@@ -100,3 +104,26 @@ def test_unknown_figure_name_is_refused_and_nothing_drawn(tmp_path, capsys):
     assert "no figure named lstm;" in error
     assert "nothing was drawn" in error
     assert not out.exists()
+
+
+# A Markdown image, ![alt](src): Markdown drops the line breaks of an alt
+# text that runs over several lines, joining the words at them ("49from").
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
+
+
+def test_markdown_images_keep_their_alt_text_on_one_line():
+    sources = [*ROOT.glob("book/*.md")]
+    texts = {path.name: path.read_text(encoding="utf-8") for path in sources}
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for k, cell in enumerate(cells):
+            if cell["cell_type"] == "markdown":
+                texts[f"{notebook.name} cell {k}"] = "".join(cell["source"])
+    images = [
+        (name, alt)
+        for name, text in texts.items()
+        for alt, _ in IMAGE.findall(text)
+    ]
+    assert images, "no Markdown image found"
+    broken = [(name, alt[:40]) for name, alt in images if "\n" in alt]
+    assert not broken, f"alt text over several lines: {broken}"

@@ -31,7 +31,14 @@ RTOL_200 = 1e-3  # 2.7x the clean error
 
 @pytest.fixture(scope="module")
 def reference():
-    return load_reference()
+    """The recorded run, shared by the tests of this module: read-only, so
+    that code which changed an array in place would fail where it does it
+    instead of changing what the next test sees."""
+    ref = load_reference()
+    for value in ref.values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return ref
 
 
 def tf1_weights(ref):
@@ -114,3 +121,81 @@ def test_a_wrong_mapping_does_not_match(reference, wrong):
     assert error > 1e-1, (
         f"a wrong mapping {wrong} still matched TF1 to {error:.2e}"
     )
+
+
+# TF1's gate blocks i, j, f, o; Keras's i, f, c (= j), o: Keras block m is
+# TF1 block KERAS_FROM_TF1[m].
+KERAS_FROM_TF1 = (0, 2, 1, 3)
+
+
+def tf1_blocks(units=3, seed=0):
+    """TF1 weights whose kernel and bias blocks are told apart by value:
+    column block k of the kernel holds 100 * row + k, bias block k holds
+    10 + k (TF1's own initial bias is all zeros, which hides a bias left
+    in TF1's order). float32, as ``load_reference`` gives them, so that
+    ``np.asarray`` would not copy them."""
+    rng = np.random.default_rng(seed)
+    block = np.repeat(np.arange(4, dtype=np.float32), units)  # (4H,)
+    rows = 100 * np.arange(1 + units, dtype=np.float32)[:, np.newaxis]
+    return [
+        rng.normal(size=(1, units)).astype(np.float32),  # w_in
+        rng.normal(size=units).astype(np.float32),  # b_in
+        rows + block,  # kernel: rows [x; h], (1 + H, 4H)
+        10 + block,  # bias
+        rng.normal(size=(units, 1)).astype(np.float32),  # w_out
+        rng.normal(size=1).astype(np.float32),  # b_out
+    ]
+
+
+def block_columns(gate_order, units):
+    """The columns of a TF1 matrix that make Keras's, block by block."""
+    return np.concatenate([np.arange(units) + k * units for k in gate_order])
+
+
+@pytest.mark.parametrize(
+    "gate_order", [KERAS_FROM_TF1, (3, 1, 0, 2)], ids=["keras", "other"]
+)
+def test_bias_blocks_move_with_the_kernel_blocks(gate_order):
+    units, forget_bias = 3, 0.25
+    tf1 = tf1_blocks(units)
+    w_in, b_in, kernel, recurrent, bias, w_out, b_out = from_tf1_weights(
+        *tf1, forget_bias=forget_bias, gate_order=gate_order
+    )
+    # Every column of the kernel and of the recurrent kernel is its TF1
+    # block's, whose bias must sit at the same column; forget_bias is added
+    # to Keras's forget block, the second, whichever TF1 block moved there.
+    np.testing.assert_array_equal(
+        kernel, tf1[2][:1][:, block_columns(gate_order, units)]
+    )
+    np.testing.assert_array_equal(
+        recurrent, tf1[2][1:][:, block_columns(gate_order, units)]
+    )
+    moved = kernel[0] % 100  # the TF1 block of each column
+    forget = np.zeros(4 * units, np.float32)
+    forget[units : 2 * units] = forget_bias
+    np.testing.assert_array_equal(
+        bias,
+        10 + moved + forget,
+        err_msg=f"gate_order={gate_order}: the bias blocks did not move "
+        "as the kernel's did",
+    )
+    for got, given in ((w_in, tf1[0]), (b_in, tf1[1]), (w_out, tf1[4])):
+        np.testing.assert_array_equal(got, given)
+    np.testing.assert_array_equal(b_out, tf1[5])
+
+
+def test_the_default_mapping_is_kerass_gate_order():
+    units = 3
+    *_, bias, _, _ = from_tf1_weights(*tf1_blocks(units), forget_bias=0.0)
+    assert [int(b) - 10 for b in bias[::units]] == list(KERAS_FROM_TF1)
+
+
+def test_from_tf1_weights_changes_none_of_its_inputs():
+    given = tf1_blocks()
+    kept = [a.copy() for a in given]
+    from_tf1_weights(*given)
+    from_tf1_weights(*given, forget_bias=0.0, gate_order=(0, 1, 2, 3))
+    for name, now, before in zip(TF1_WEIGHTS, given, kept, strict=True):
+        np.testing.assert_array_equal(
+            now, before, err_msg=f"from_tf1_weights changed {name} in place"
+        )

@@ -104,6 +104,46 @@ def test_initialisation_follows_the_tutorial():
     assert np.all(f == 1) and not (i.any() or g.any() or o.any())
 
 
+def drawn_matrices(model) -> dict[str, np.ndarray]:
+    """Every weight of ``model`` drawn at random (not a constant), by
+    path."""
+    return {
+        v.path: v.numpy().ravel()
+        for v in model.trainable_variables
+        if np.unique(v.numpy()).size > 2
+    }
+
+
+def seeded_models():
+    from sincos import tutorial
+    from sincos.experiments import SimpleRNNModel
+
+    hp = Hyperparams(cell_size=12, seed=2)
+    return {
+        "LSTMRNN": lambda: LSTMRNN(hp),
+        "SimpleRNNModel": lambda: SimpleRNNModel(hp),
+        "tutorial.LSTMRNN": tutorial.LSTMRNN,
+    }
+
+
+@pytest.mark.parametrize("name", list(seeded_models()))
+def test_every_drawn_matrix_has_a_seed_of_its_own(name):
+    # Two initialisers with one seed draw the same numbers: the same matrix,
+    # or one a (scaled) copy of the start of the other, whatever their
+    # shapes. Independent draws are uncorrelated.
+    matrices = drawn_matrices(seeded_models()[name]())
+    assert len(matrices) == 4, sorted(matrices)  # in, kernel, recurrent, out
+    paths = sorted(matrices)
+    for k, a in enumerate(paths):
+        for b in paths[k + 1 :]:
+            n = min(matrices[a].size, matrices[b].size)
+            r = np.corrcoef(matrices[a][:n], matrices[b][:n])[0, 1]
+            assert abs(r) < 0.99, (
+                f"{name}: {b} repeats the first {n} values of {a} "
+                f"(correlation {r:.4f}): drawn with the same seed?"
+            )
+
+
 def test_seed_fixes_the_weights():
     same = [numpy_weights(LSTMRNN(Hyperparams(seed=5))) for _ in range(2)]
     other = numpy_weights(LSTMRNN(Hyperparams(seed=6)))

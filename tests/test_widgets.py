@@ -180,6 +180,34 @@ def test_set_stateful_and_reset(explorer) -> None:
 
 
 @pytest.mark.parametrize(
+    ("method", "field", "value"),
+    [
+        ("set_learning_rate", "learning_rate", 0.02),
+        ("set_cell_size", "cell_size", 4),
+    ],
+)
+def test_a_new_model_keeps_training_stateless(explorer, method, field, value):
+    # Stateful off, then a new learning rate or cell size from Python: the
+    # new trainer must start every batch from zeros too.
+    explorer.set_stateful(False)
+    explorer.click_step()
+    getattr(explorer, method)(value)
+    told = explorer.sent[-1]["settings"]
+    explorer.set_steps_per_click(3)
+    explorer.click_step()
+    hp = SMALL.replace(**{field: value})
+    stateless = Trainer(hp, stateful=False).run(3)
+    stateful = Trainer(hp).run(3)
+    assert stateless != stateful
+    assert explorer.trainer.history == stateless, (
+        f"after stateful off and {method}({value}) the explorer trained "
+        f"{explorer.trainer.history}: from zeros is {stateless}, carrying "
+        f"the state {stateful}"
+    )
+    assert told["stateful"] is False  # what the views were told
+
+
+@pytest.mark.parametrize(
     ("method", "value"),
     [
         ("set_learning_rate", 0),

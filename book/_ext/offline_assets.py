@@ -14,6 +14,10 @@ copied into the build), which mounts a live widget on it; an explorer also
 needs TensorFlow.js and the initial weights, a time-step viewer the weights.
 Other pages load none of them. Without TensorFlow.js (no npm) an explorer's
 placeholder keeps its text.
+
+The top folder's index.html, which only sends the browser on to the first
+page, names the book's icon too (else a browser asks the server for
+/favicon.ico, which is not there).
 """
 
 from __future__ import annotations
@@ -88,10 +92,31 @@ def add_widget_scripts(
     app.add_js_file(WIDGETS.name, loading_method="defer")
 
 
+def write_redirect(app: Sphinx, exception: Exception | None) -> None:
+    """index.html, sending the browser on to the root page, with the icon.
+
+    sphinx-external-toc writes a bare one (no icon) unless the file exists.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    index = Path(app.outdir) / "index.html"
+    root = app.config.root_doc
+    if root == "index" or index.exists():
+        return
+    icon = Path(app.config.html_favicon or "").name
+    link = f'<link rel="icon" href="_static/{icon}" />\n' if icon else ""
+    index.write_text(
+        f'<meta http-equiv="Refresh" content="0; url={root}.html" />\n' + link,
+        encoding="utf-8",
+    )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # Before Sphinx validates html_static_path (priority 800).
     app.connect("config-inited", use_cdn_when_missing, priority=400)
     app.connect("html-page-context", add_widget_scripts)
+    # Before sphinx-external-toc's own (priority 500).
+    app.connect("build-finished", write_redirect, priority=400)
     return {
         "version": "1.0",
         "parallel_read_safe": True,

@@ -84,7 +84,7 @@ def test_images_have_alt_text_and_figures_their_caption(
 ) -> None:
     """Every image says in words what it shows: its own alt text
     (mystnb.image.alt) or, failing that, its figure's caption (which
-    book/_ext/figure_alt.py copies); never a file name or a stub."""
+    book/_ext/figures.py copies); never a file name or a stub."""
     bad = []
     for img in soup(docname).find_all("img"):
         alt, src = img.get("alt", "").strip(), img.get("src", "")
@@ -236,3 +236,12 @@ def test_no_assert_is_shown_to_the_reader(build_html: Path, docname: str):
         if line.lstrip().startswith("assert ")
     ]
     assert not shown, f"{docname} shows checks to the reader: {shown}"
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_every_page_names_the_books_icon(build_html: Path, docname: str):
+    """Else a browser asks the server for /favicon.ico, which is not
+    there."""
+    icon = soup(docname).find("link", rel="icon")
+    assert icon, f"{docname}: no <link rel=icon>"
+    assert (page_path(docname).parent / icon["href"]).is_file(), icon

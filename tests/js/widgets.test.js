@@ -10,7 +10,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { before, describe, test } = require('node:test');
+const { after, before, describe, test } = require('node:test');
 const vm = require('node:vm');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -59,14 +59,17 @@ before(() => tf.setBackend('cpu'));
  * The network in double precision, written out from its equations without
  * TensorFlow.js: in_hidden, the Keras LSTM (gates i, f, c, o), out_hidden.
  * `seq` is time major; h and c start at zero, or at `h0` and `c0` (B*H,
- * row by row). Returns pred, time major.
+ * row by row). Returns pred, time major, and the final h and c (B*H, row by
+ * row).
  */
-function referenceForward(weights, seq, h0 = null, c0 = null) {
+function referenceRun(weights, seq, h0 = null, c0 = null) {
   const [wIn, bIn, kernel, recurrent, bias, wOut, bOut] =
     weights.map((w) => w.values);
   const H = bIn.length;
   const sigmoid = (x) => 1 / (1 + Math.exp(-x));
   const pred = new Float64Array(T * B);
+  const hEnd = new Float64Array(B * H);
+  const cEnd = new Float64Array(B * H);
   for (let b = 0; b < B; b++) {
     const h = h0 ? Float64Array.from(h0.slice(b * H, b * H + H)) :
       new Float64Array(H);
@@ -89,8 +92,15 @@ function referenceForward(weights, seq, h0 = null, c0 = null) {
       }
       pred[t * B + b] = h.reduce((sum, hj, j) => sum + hj * wOut[j], bOut[0]);
     }
+    hEnd.set(h, b * H);
+    cEnd.set(c, b * H);
   }
-  return pred;
+  return { pred, h: hEnd, c: cEnd };
+}
+
+/** The prediction of `referenceRun`. */
+function referenceForward(weights, seq, h0 = null, c0 = null) {
+  return referenceRun(weights, seq, h0, c0).pred;
 }
 
 function values(tensors) {
@@ -250,23 +260,42 @@ describe('the book\'s engine (TensorFlow.js)', () => {
   });
 
   test('stateful carries h and c in their places', () => {
-    const trainer = new Trainer(tf, DATA.models['4'], HP);
+    // Every expected number comes from the network's equations in double
+    // precision (referenceRun), never from the trainer's own h and c: a
+    // trainer that swapped them would agree with itself.
+    const weights = DATA.models['4'];
+    const H = 4;
+    const trainer = new Trainer(tf, weights, HP);
+    const first = makeBatch(HP.batchStart, T, B);
+    // The first batch starts from zeros and the initial weights, so the
+    // state it ends in is known without the trainer.
+    const ended = referenceRun(weights, first.seq);
     trainer.step();
-    // The next cost from the network's equations in double precision, not
-    // from the trainer's own forward pass: a trainer that swapped h and c
-    // would agree with itself.
-    const weights = DATA.models['4'].map((w, k) =>
-      ({ ...w, values: Array.from(trainer.weights[k].dataSync()) }));
+    const close = (got, want, what) => {
+      const worst = Math.max(...want.map((v, k) => Math.abs(got[k] - v)));
+      assert.ok(worst < 1e-5, `${what} is off by ${worst} from the ` +
+        'reference: are h and c swapped?');
+    };
     const [h, c] = values([trainer.h, trainer.c]);
+    assert.deepEqual(trainer.h.shape, [B, H]);
+    close(h, ended.h, 'trainer.h after the first batch');
+    close(c, ended.c, 'trainer.c after the first batch');
+    // The next batch starts from that state, with the updated weights.
+    const updated = weights.map((w, k) =>
+      ({ ...w, values: Array.from(trainer.weights[k].dataSync()) }));
     const batch = makeBatch(trainer.start, T, B);
     const cost = (pred) =>
       pred.reduce((s, p, k) => s + (p - batch.res[k]) ** 2, 0) / B;
-    const carried = cost(referenceForward(weights, batch.seq, h, c));
-    const swapped = cost(referenceForward(weights, batch.seq, c, h));
+    const carried = cost(referenceForward(updated, batch.seq, ended.h,
+      ended.c));
+    const swapped = cost(referenceForward(updated, batch.seq, ended.c,
+      ended.h));
+    assert.ok(Math.abs(swapped - carried) / carried > 1e-3,
+      'a swapped state must change the cost for this test to see it');
     const next = trainer.step().cost;
     assert.ok(Math.abs(next - carried) / carried < 1e-4,
-      `${next} against ${carried}`);
-    assert.ok(Math.abs(swapped - carried) / carried > 1e-3);
+      `the second cost ${next} is not the carried state's ${carried} ` +
+      `(with h and c swapped: ${swapped})`);
     trainer.dispose();
   });
 
@@ -376,13 +405,32 @@ describe('Jupyter\'s engine (the kernel, over messages)', () => {
     engine.dispose();
   });
 
+  test('two views of one explorer never take each other\'s answers',
+    async () => {
+      // Every view of a model hears every message from the kernel.
+      const model = fakeModel();
+      const one = new widgets.KernelEngine(model, 1000);
+      const other = new widgets.KernelEngine(model, 1000);
+      const mine = one.train(2, true);
+      const theirs = other.train(3, true);
+      const [a, b] = model.sent.map((m) => m.id);
+      assert.notEqual(a, b);
+      model.answer({ type: 'answer', id: b, costs: [7, 7, 7], frame: null });
+      model.answer({ type: 'answer', id: a, costs: [1, 2], frame: null });
+      assert.deepEqual((await mine).costs, [1, 2]);
+      assert.deepEqual((await theirs).costs, [7, 7, 7]);
+      one.dispose();
+      other.dispose();
+    });
+
   test('names the settings as the views do', async () => {
     const model = fakeModel();
     const engine = new widgets.KernelEngine(model, 1000);
     const asked = engine.configure({ learningRate: 0.02, cellSize: 4 });
-    assert.deepEqual(model.sent[0], { type: 'configure', id: 1,
+    const { id } = model.sent[0];
+    assert.deepEqual(model.sent[0], { type: 'configure', id,
       learning_rate: 0.02, cell_size: 4 });
-    model.answer({ type: 'answer', id: 1, history: [], frame: null,
+    model.answer({ type: 'answer', id, history: [], frame: null,
       settings: { learning_rate: 0.02, cell_size: 4 } });
     assert.deepEqual((await asked).settings,
       { learningRate: 0.02, cellSize: 4 });
@@ -393,7 +441,8 @@ describe('Jupyter\'s engine (the kernel, over messages)', () => {
     const model = fakeModel();
     const engine = new widgets.KernelEngine(model, 1000);
     const asked = engine.configure({ learningRate: -1, cellSize: 10 });
-    model.answer({ type: 'answer', id: 1, error: 'learning_rate must be' });
+    model.answer({ type: 'answer', id: model.sent[0].id,
+      error: 'learning_rate must be' });
     await assert.rejects(asked, { message: 'learning_rate must be' });
     engine.dispose();
   });
@@ -406,7 +455,8 @@ describe('Jupyter\'s engine (the kernel, over messages)', () => {
       await assert.rejects(request, widgets.NoAnswer);
     }
     // An answer that comes later is ignored.
-    model.answer({ type: 'answer', id: 1, costs: [1], frame: null });
+    model.answer({ type: 'answer', id: model.sent[0].id, costs: [1],
+      frame: null });
     engine.dispose();
   });
 
@@ -491,3 +541,168 @@ describe('both engines stop at the same learning rates', () => {
     assert.deepEqual(RATES.filter((_, k) => page[k]), [1000, 1e5, 1e9]);
   });
 });
+
+// -- the explorer's view, in a page made of plain objects ---------------------
+
+/** Just enough of a page for the views: elements that keep their children,
+ * attributes and listeners, and canvases that draw nothing. */
+function fakePage() {
+  const context = (canvas) => new Proxy({ canvas }, {
+    get: (target, key) => (key in target ? target[key] :
+      key === 'measureText' ? (text) => ({ width: 6 * String(text).length }) :
+        () => {}),
+    set: (target, key, value) => { target[key] = value; return true; },
+  });
+  const element = (tag) => {
+    const listeners = {};
+    const node = {
+      tagName: tag.toUpperCase(), children: [], dataset: {}, style: {},
+      attributes: {}, textContent: '', value: '', checked: false,
+      disabled: false, clientWidth: 600, clientHeight: 240,
+      classList: { add() {} },
+      addEventListener(type, f) { (listeners[type] ||= []).push(f); },
+      setAttribute(key, value) { this.attributes[key] = String(value); },
+      append(...children) { this.children.push(...children); },
+      replaceChildren(...children) { this.children = children; },
+      getContext() { return (this.ctx ||= context(this)); },
+      /** What the reader's click or change does. */
+      fire(type) {
+        (listeners[type] || []).forEach((f) => f({ target: node }));
+      },
+    };
+    return node;
+  };
+  return {
+    document: { createElement: element, head: element('head'),
+      getElementById: () => null },
+    getComputedStyle: () => ({ color: '#000000',
+      backgroundColor: 'rgba(0, 0, 0, 0)' }),
+    window: { devicePixelRatio: 1 },
+  };
+}
+
+/** Resolves when the view waits for nothing: no request on its way and no
+ * iteration still to train. */
+async function settled(view) {
+  for (let i = 0; i < 10000; i++) {
+    if (!view.settling && view.inFlight === 0 && view.pending === 0) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('the explorer never settled');
+}
+
+/** A reader's explorer on `engine`, stateful on, one step per click. */
+async function openExplorer(engine) {
+  const root = document.createElement('div');
+  const view = new widgets.ExplorerView(root, engine, {
+    settings: { learningRate: HP.learningRate, cellSize: 2,
+      stateful: true, stepsPerClick: 1, timeSteps: T },
+    cellSizes: Object.keys(DATA.models).map(Number),
+  });
+  await settled(view);
+  return view;
+}
+
+/** What the reader does: type into a box or pick from a list, and press
+ * Enter or leave it. */
+function enter(control, value) {
+  control.value = value;
+  control.fire('change');
+}
+
+/** The reader switches stateful off and trains an iteration, then makes a
+ * `change` (a new model) and trains three. */
+async function switchOffTrainAndChange(view, change) {
+  const step = view.controls[0];
+  view.statefulBox.checked = false;
+  view.statefulBox.fire('change');
+  step.fire('click');
+  await settled(view);
+  change(view);
+  await settled(view);
+  enter(view.stepsBox, '3');
+  step.fire('click');
+  await settled(view);
+}
+
+describe('the explorer\'s view', () => {
+  const page = fakePage();
+  before(() => Object.assign(globalThis, page));
+  after(() => {
+    for (const name of Object.keys(page)) delete globalThis[name];
+  });
+
+  // The reader switches stateful off, then picks a new learning rate or
+  // cell size: the new model must train from zeros as the switch says.
+  const CHANGES = [
+    ['learning rate', (view) => enter(view.rateBox, '0.02'),
+      { learningRate: 0.02, cellSize: '2' }],
+    ['cell size', (view) => enter(view.cellBox, '4'),
+      { learningRate: HP.learningRate, cellSize: '4' }],
+  ];
+
+  for (const [what, change, model] of CHANGES) {
+    test(`a new ${what} trains stateless when stateful is off (book)`,
+      async () => {
+        const engine = new widgets.BookEngine(tf, DATA,
+          { learningRate: HP.learningRate, cellSize: 2 });
+        const view = await openExplorer(engine);
+        await switchOffTrainAndChange(view, change);
+        // Three iterations of a new trainer from zeros at every batch, and
+        // not those of one that carries the state.
+        const costs = (stateful) => {
+          const trainer = new Trainer(tf, DATA.models[model.cellSize],
+            { ...HP, learningRate: model.learningRate }, stateful);
+          const out = [0, 1, 2].map(() => trainer.step().cost);
+          trainer.dispose();
+          return out;
+        };
+        const [stateless, stateful] = [costs(false), costs(true)];
+        assert.notDeepEqual(stateless, stateful);
+        assert.deepEqual(view.history, stateless,
+          `after stateful off and a new ${what}, the costs ` +
+          `${view.history} are not those of training from zeros ` +
+          `${stateless} (carrying the state: ${stateful})`);
+        assert.equal(engine.trainer.stateful, false);
+        view.close();
+        engine.dispose();
+      });
+
+    test(`a new ${what} asks the kernel to train stateless when stateful ` +
+      'is off', async () => {
+      // The kernel, answering at once: every request is remembered.
+      const model = fakeModel();
+      const answer = (request) => {
+        const frame = { iteration: null, ...makeBatchRow() };
+        const settings = { learning_rate: request.learning_rate ||
+          HP.learningRate, cell_size: request.cell_size || 2 };
+        model.answer(request.type === 'train' ?
+          { id: request.id, costs: Array(request.k).fill(1), frame,
+            non_finite: null, seconds: 0.001 } :
+          { id: request.id, history: [], frame, settings });
+      };
+      model.send = function (content) {
+        this.sent.push(content);
+        setImmediate(() => answer(content));
+      };
+      const engine = new widgets.KernelEngine(model, 1000);
+      const view = await openExplorer(engine);
+      await switchOffTrainAndChange(view, change);
+      const configure = model.sent.findIndex((m) => m.type === 'configure');
+      const asked = model.sent.slice(configure + 1)
+        .filter((m) => m.type === 'train');
+      assert.ok(configure >= 0 && asked.length > 0, JSON.stringify(model.sent));
+      assert.deepEqual(asked.map((m) => m.stateful), asked.map(() => false),
+        `after stateful off and a new ${what} the view asked the kernel ` +
+        `for ${JSON.stringify(asked)}`);
+      view.close();
+      engine.dispose();
+    });
+  }
+});
+
+/** Row 0 of the first batch, as an answer's frame holds it. */
+function makeBatchRow() {
+  const row = widgets.rowWindow(HP.batchStart, 0, T);
+  return { xs: row.xs, target: row.res, pred: row.res.map(() => 0) };
+}

@@ -32,10 +32,14 @@ ROOT = Path(__file__).resolve().parents[2]
 JUPYTER = Path(sys.executable).with_name("jupyter")
 
 
-# User settings: start a notebook's kernel without asking; never ask the
-# network for news or updates.
+# User settings: start a notebook's kernel without asking; lay out every
+# cell of a notebook, not only those in view; never ask the network for
+# news or updates.
 SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker": {"autoStartDefaultKernel": True},
+    "@jupyterlab/notebook-extension/tracker": {
+        "autoStartDefaultKernel": True,
+        "windowingMode": "none",
+    },
     "@jupyterlab/apputils-extension/notification": {
         "fetchNews": "false",
         "checkForUpdates": False,
@@ -57,16 +61,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_lab(timeout: float = 60) -> Iterator[Lab]:
-    """A JupyterLab server over a temporary copy of notebooks/."""
+def running_lab(timeout: float = 60, alone: bool = False) -> Iterator[Lab]:
+    """A JupyterLab server over a temporary copy of notebooks/; with
+    ``alone``, each notebook in a folder of its own
+    (``NN_name/NN_name.ipynb``), as a reader who downloads one has it."""
     with tempfile.TemporaryDirectory(prefix="sincos-lab-") as tmp:
         tmp = Path(tmp)
         root = tmp / "notebooks"
-        shutil.copytree(
-            ROOT / "notebooks",
-            root,
-            ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
-        )
+        if alone:
+            for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+                (root / notebook.stem).mkdir(parents=True)
+                shutil.copy(notebook, root / notebook.stem)
+        else:
+            shutil.copytree(
+                ROOT / "notebooks",
+                root,
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
+            )
         env = _isolated_env(tmp)
         port = free_port()
         log = tmp / "server.log"
