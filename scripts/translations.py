@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/translations.py update   # `make translations`
     .venv/bin/python scripts/translations.py status   # what is left to do
+    .venv/bin/python scripts/translations.py check    # what a translation lost
 
 ``update`` writes the message catalogue templates (.pot, one per document)
 from the current English sources with Sphinx's gettext builder, configured
@@ -18,11 +19,18 @@ flag is removed) and runs ``make book``, which compiles them.
 messages are translated, and which are not: missing from the .po (run
 ``update``), untranslated or fuzzy. tests/test_translations.py checks the
 same.
+
+``check`` reads every translated entry of the catalogues (or of the .po
+files named after it) and prints what its translation lost of the English:
+inline code, maths, a link's or a reference's target, a number, a caption's
+italics; and a glossary term (book/glossary.md) translated other than the
+glossary says. tests/test_translations.py checks the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -194,6 +202,142 @@ def summary(reports: dict[str, Report], language: str, shown: int = 5):
     return lines
 
 
+# What a translation keeps as it is: code, maths, a role's name and target,
+# a link's target. A role's words may be translated; its <target> not.
+ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+CODE = re.compile(r"``[^`]+``|`[^`]+`")
+MATHS = re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S)
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _kept(text: str) -> tuple[list[str], str]:
+    """The pieces of a message a translation keeps as they are, sorted, and
+    the words around them."""
+    kept = []
+
+    def role(match: re.Match) -> str:
+        target = re.search(r"<([^>]+)>$", match.group(2))
+        kept.append(
+            f"{{{match.group(1)}}}"
+            + (target or match).group(1 if target else 2)
+        )
+        return " "
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return " "
+
+    def link(match: re.Match) -> str:
+        kept.append(f"]({match.group(1)})")
+        return "] "
+
+    words = ROLE.sub(role, text)
+    words = MATHS.sub(keep, words)
+    words = CODE.sub(keep, words)
+    words = LINK.sub(link, words)
+    return sorted(kept), words
+
+
+def glossary() -> dict[str, list[str]]:
+    """Each English term of book/glossary.md (plurals too) -> its Chinese
+    terms; an abbreviation in brackets (RNN) may stand for either."""
+    terms: dict[str, list[str]] = {}
+    table = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) != 3 or cells[0] in ("English", "---"):
+            continue
+        english, chinese = cells[0], cells[1]
+        if ":" in english:
+            continue
+        english = re.sub(r"\*\w\*|`[^`]*`", "", english).strip()
+        # A term in full-width brackets after another is a second name.
+        chinese, *second = chinese.replace("\uff09", "").split("\uff08")
+        aliases = re.findall(r"\(([^)]*)\)", english)
+        plain = re.sub(r"\s*\([^)]*\)", "", english)
+        en_terms = [t.strip() for t in plain.split(",")]
+        zh_terms = [t.strip() for t in chinese.split("、")]
+        if len(en_terms) != len(zh_terms):
+            continue
+        for en, zh in zip(en_terms, zh_terms, strict=True):
+            names = [en] + [a for a in aliases if a and len(en_terms) == 1]
+            for name in names:
+                kind = "abbreviation" if name.isupper() else "term"
+                terms.setdefault(name, []).append(zh)
+                if len(en_terms) == 1:
+                    terms[name].extend(second)
+                if kind == "abbreviation":
+                    terms[name].append(name)
+    return terms
+
+
+def translation_problems(
+    english: str, chinese: str, terms: dict[str, list[str]] | None = None
+) -> list[str]:
+    """What the translation ``chinese`` lost of the message ``english``."""
+    problems = []
+    kept_en, words_en = _kept(english)
+    kept_zh, words_zh = _kept(chinese)
+    lost = [k for k in kept_en if k not in kept_zh]
+    added = [k for k in kept_zh if k not in kept_en]
+    if lost or added:
+        problems.append(
+            f"code, maths or targets differ: lost {lost}, added {added}"
+        )
+    numbers_zh = set(NUMBER.findall(words_zh))
+    for number in sorted(set(NUMBER.findall(words_en)) - numbers_zh):
+        problems.append(f"the number {number} is not in the translation")
+    whole = english.startswith("*") and english.rstrip().endswith("*")
+    if whole and not (
+        chinese.startswith("*") and chinese.rstrip().endswith("*")
+    ):
+        problems.append(
+            "the English is all in italics (a caption); the translation is not"
+        )
+    for term, chinese_terms in (terms or {}).items():
+        pattern = rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])"
+        flags = 0 if term.isupper() else re.I
+        if re.search(pattern, words_en, flags) and not any(
+            z in chinese for z in chinese_terms
+        ):
+            problems.append(
+                f"glossary: {term!r} is {' or '.join(chinese_terms)}"
+            )
+    return problems
+
+
+def check(paths: list[Path]) -> dict[str, list[str]]:
+    """Every translated entry of these catalogues with what it lost:
+    "file: first words of the message" -> problems."""
+    from babel.messages.pofile import read_po
+
+    terms = glossary()
+    found = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as file:
+            catalog = read_po(file)
+        for message in catalog:
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            if not isinstance(message.id, str):
+                continue
+            problems = translation_problems(message.id, message.string, terms)
+            if problems:
+                name = path.relative_to(LOCALES).as_posix()
+                found[f"{name}: {message.id[:60]}"] = problems
+    return found
+
+
+def catalogues() -> list[Path]:
+    """Every catalogue of every translation (the interface's too)."""
+    return sorted(
+        path
+        for language in translations()
+        for path in (LOCALES / language / "LC_MESSAGES").rglob("*.po")
+    )
+
+
 def update() -> int:
     make_templates(TEMPLATES)
     for language in translations():
@@ -217,8 +361,16 @@ def status() -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["update", "status"])
+    parser.add_argument("command", choices=["update", "status", "check"])
+    parser.add_argument("po", nargs="*", type=Path, help="check: these only")
     args = parser.parse_args()
+    if args.command == "check":
+        found = check([p.resolve() for p in args.po] or catalogues())
+        for entry, problems in found.items():
+            print(entry)
+            for problem in problems:
+                print(f"    {problem}")
+        return 1 if found else 0
     return update() if args.command == "update" else status()
 
 

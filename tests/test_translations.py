@@ -6,7 +6,8 @@ the current English sources, translated: the templates are made afresh from
 the sources (scripts/translations.py, Sphinx's gettext builder) so that an
 English edit that nobody translated yet is caught. Until the whole book is
 translated, test_every_message_is_translated fails and says how much is
-left.
+left. Each translation keeps the English's code, maths, link targets and
+numbers, and the glossary's term for each term it translates.
 
 The translated notebooks (book/_ext/notebook_translation.py) put each
 block's translation in its place and keep the rest of the notebook as it
@@ -80,6 +81,55 @@ def test_every_message_is_translated(templates: Path, language: str) -> None:
         f"locales/{language}/LC_MESSAGES (after `make translations`):\n"
         + "\n".join(translations.summary(reports, language))
     )
+
+
+def test_every_translation_keeps_code_targets_numbers_and_terms() -> None:
+    found = translations.check(translations.catalogues())
+    assert not found, "\n".join(
+        f"{entry}: {'; '.join(problems)}" for entry, problems in found.items()
+    )
+
+
+TERMS = {"learning rate": ["学习率"], "LSTM": ["长短期记忆网络", "LSTM"]}
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese", "problem"),
+    [
+        ("Call `train()` now.", "现在调用 train()。", "code"),
+        ("The cost is $T$ times it.", "代价是它的 T 倍。", "maths"),
+        (
+            "See [the data](02_data.ipynb).",
+            "见[数据](03_model.ipynb)。",
+            "targets",
+        ),
+        (
+            "See {doc}`the data <02_data>`.",
+            "见 {doc}`数据 <03_data>`。",
+            "targets",
+        ),
+        ("It falls below 1 at 45.", "它在 4 处降到 1 以下。", "number 45"),
+        ("*Fig. caption.*", "图的说明。", "italics"),
+        ("A learning rate of 0.02.", "步长为 0.02。", "'learning rate'"),
+    ],
+)
+def test_a_lost_piece_of_the_english_is_named(english, chinese, problem):
+    problems = translations.translation_problems(english, chinese, TERMS)
+    assert any(problem in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("Call `train()` with $T$ = 20.", "用 $T$ = 20 调用 `train()`。"),
+        ("See {doc}`the data <02_data>`.", "见 {doc}`数据 <02_data>`。"),
+        ("*Three learning rates.*", "*三个学习率。*"),
+        ("An LSTM learns.", "LSTM 会学习。"),
+        ("The `learning_rate` field.", "`learning_rate` 字段。"),
+    ],
+)
+def test_a_faithful_translation_has_no_problems(english, chinese):
+    assert translations.translation_problems(english, chinese, TERMS) == []
 
 
 def metadata_messages(notebook: dict) -> set[str]:

@@ -8,7 +8,9 @@ and alt text.
 - An image alone in its paragraph, followed by a paragraph that is all in
   italics, becomes a figure with that caption, numbered like the figures of
   the notebooks' outputs ("Fig. 3"). In Jupyter the same Markdown shows the
-  image and the italic line under it.
+  image and the italic line under it. Not under the gettext builder: the
+  message is the italic paragraph, which a translation translates first
+  (Sphinx's Locale transform comes before this one), markup and all.
 - A notebook cell's ``mystnb.figure.caption`` becomes its figure's caption,
   but its image keeps no alt text, and the HTML writer then uses the
   image's file path: every image of a captioned figure without alt text of
@@ -98,6 +100,8 @@ class CaptionedImages(SphinxTransform):
     default_priority = 200
 
     def apply(self, **kwargs: Any) -> None:
+        if self.app.builder.name == "gettext":
+            return
         for paragraph in list(self.document.findall(nodes.paragraph)):
             image = _only(paragraph, nodes.image)
             parent = paragraph.parent
