@@ -65,7 +65,7 @@ seeds: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python scripts/run_with_seed.py 2 3
 
 html-tests: $(STAMP) chromium
-	$(BIN)/pytest -q -m "book or browser" tests
+	$(BIN)/pytest -q -n 2 -m "book or browser" tests
 
 # The explorer chapter in JupyterLab (a temporary server, stopped with its
 # kernels), run and clicked in headless Chromium.
