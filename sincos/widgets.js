@@ -484,11 +484,12 @@ var sincosWidgets = (function () {
    * requests with the same numbers:
    *   hello() and configure({learningRate, cellSize}) and reset():
    *     {settings, history, frame}
-   *   train(k, stateful): {costs, frame, nonFinite, interrupted}
+   *   train(k, stateful): {first, costs, frame, nonFinite, interrupted}
    * `frame` is row 0 of the batch trained last ({iteration, xs, target,
    * pred}), or of the first batch with the untrained prediction (iteration
-   * null). `nonFinite` is the iteration whose cost was not finite (training
-   * stopped before it), else null.
+   * null). `first` is the iteration of the first of `costs` (the engine's
+   * count before this chunk). `nonFinite` is the iteration whose cost was
+   * not finite (training stopped before it), else null.
    */
   class BookEngine {
     constructor(tf, data, settings) {
@@ -534,6 +535,7 @@ var sincosWidgets = (function () {
 
     train(k, stateful) {
       this.trainer.stateful = stateful;
+      const first = this.trainer.iteration;
       const costs = [];
       let nonFinite = null;
       for (let n = 0; n < k; n++) {
@@ -546,7 +548,7 @@ var sincosWidgets = (function () {
         }
         costs.push(this.last.cost);
       }
-      return Promise.resolve({ costs, nonFinite, interrupted: false,
+      return Promise.resolve({ first, costs, nonFinite, interrupted: false,
         frame: this.last || { iteration: null, ...this.trainer.predict() } });
     }
 
@@ -648,7 +650,8 @@ var sincosWidgets = (function () {
 
   /** A kernel answer in the names the views use. */
   function fromKernel(msg) {
-    const answer = { history: msg.history, costs: msg.costs, frame: msg.frame,
+    const answer = { history: msg.history, first: msg.first,
+      costs: msg.costs, frame: msg.frame,
       nonFinite: msg.non_finite === undefined ? null : msg.non_finite,
       interrupted: Boolean(msg.interrupted), seconds: msg.seconds };
     if (msg.settings) {
@@ -1249,7 +1252,20 @@ var sincosWidgets = (function () {
     }
 
     _trained(answer) {
-      const first = this.history.length;
+      // The engine's count is the truth: its costs go where it says they
+      // start, so the history is always the engine's, whatever came before.
+      const first = answer.first === undefined ? this.history.length :
+        answer.first;
+      if (first > this.history.length) {
+        // Iterations the view never heard of: take the engine's state.
+        this._stop();
+        this._settle(() => this.engine.hello(), (state) => {
+          this._take(state);
+          this.setStatus(this.text.answered(this.history.length));
+        });
+        return;
+      }
+      this.history.length = first;
       this.history.push(...answer.costs);
       this.frame = answer.frame;
       const wasStepping = this.pending > 0;

@@ -186,7 +186,12 @@ class TrainingExplorer(_Widget):
             else:
                 return
         except KeyboardInterrupt:  # Kernel > Interrupt during a chunk
-            reply = {"costs": [], "frame": self._frame(), "interrupted": True}
+            reply = {
+                "first": self.trainer.iteration,
+                "costs": [],
+                "frame": self._frame(),
+                "interrupted": True,
+            }
         except (KeyError, TypeError, ValueError) as err:
             reply = {"error": str(err)}
         self.send({"type": "answer", "id": content.get("id"), **reply})
@@ -199,6 +204,7 @@ class TrainingExplorer(_Widget):
         except FloatingPointError:  # nothing of that iteration was kept
             non_finite = self.trainer.iteration
         return {
+            "first": before,
             "costs": self.trainer.history[before:],
             "frame": self._frame(),
             "non_finite": non_finite,

@@ -129,6 +129,16 @@ def test_a_bad_setting_is_an_error_and_keeps_the_model(
     assert explorer.trainer is trainer and trainer.iteration == 2
 
 
+def test_each_chunk_says_where_its_costs_start(explorer) -> None:
+    """The view puts a chunk's costs where the kernel says they start, so
+    its history is always the kernel's."""
+    one = explorer.ask(type="train", id=1, k=2, stateful=True)
+    two = explorer.ask(type="train", id=2, k=3, stateful=True)
+    assert (one["first"], len(one["costs"])) == (0, 2)
+    assert (two["first"], len(two["costs"])) == (2, 3)
+    assert one["costs"] + two["costs"] == explorer.trainer.history
+
+
 def test_reset_goes_back_to_the_untrained_start(explorer) -> None:
     first = explorer.ask(type="train", id=1, k=2, stateful=True)["costs"]
     answer = explorer.ask(type="reset", id=2)

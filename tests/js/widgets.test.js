@@ -392,13 +392,14 @@ describe('Jupyter\'s engine (the kernel, over messages)', () => {
     assert.deepEqual(model.sent.map((m) => [m.type, m.k, m.stateful]),
       [['train', 5, true], ['train', 7, false]]);
     const [a, b] = model.sent.map((m) => m.id);
-    model.answer({ type: 'answer', id: b, costs: [1, 2], frame: null,
-      non_finite: null, seconds: 0.002 });
+    model.answer({ type: 'answer', id: b, first: 3, costs: [1, 2],
+      frame: null, non_finite: null, seconds: 0.002 });
     model.answer({ type: 'state', history: [] }); // not an answer
     model.answer({ type: 'answer', id: a, costs: [3], frame: null,
       non_finite: 4, interrupted: true });
-    assert.deepEqual(await second, { history: undefined, costs: [1, 2],
-      frame: null, nonFinite: null, interrupted: false, seconds: 0.002 });
+    assert.deepEqual(await second, { history: undefined, first: 3,
+      costs: [1, 2], frame: null, nonFinite: null, interrupted: false,
+      seconds: 0.002 });
     const answer = await first;
     assert.equal(answer.nonFinite, 4);
     assert.equal(answer.interrupted, true);
@@ -699,6 +700,57 @@ describe('the explorer\'s view', () => {
       engine.dispose();
     });
   }
+});
+
+describe('the explorer\'s history is the engine\'s', () => {
+  const page = fakePage();
+  before(() => Object.assign(globalThis, page));
+  after(() => {
+    for (const name of Object.keys(page)) delete globalThis[name];
+  });
+
+  /** An engine whose answers the test writes: `chunks` for train, `state`
+   * for hello. */
+  function scriptedEngine(chunks, state) {
+    const frame = { iteration: null, ...makeBatchRow() };
+    const settings = { learningRate: HP.learningRate, cellSize: 2 };
+    return {
+      asked: [],
+      hello() {
+        this.asked.push('hello');
+        return Promise.resolve({ settings, frame, history: state.shift() });
+      },
+      train(k) {
+        this.asked.push(`train ${k}`);
+        return Promise.resolve({ frame, nonFinite: null, interrupted: false,
+          ...chunks.shift() });
+      },
+      dispose() {},
+    };
+  }
+
+  test('a chunk lands where the engine says it starts', async () => {
+    // The engine counts 2 iterations where the view counts 3 (an answer
+    // heard twice, say): its next chunk starts at 2, and replaces the third.
+    const engine = scriptedEngine([{ first: 2, costs: [9] }], [[5, 4, 3]]);
+    const view = await openExplorer(engine);
+    view.controls[0].fire('click');
+    await settled(view);
+    assert.deepEqual(view.history, [5, 4, 9]);
+    view.close();
+  });
+
+  test('a chunk after iterations the view never heard of brings the ' +
+    'engine\'s history', async () => {
+    const engine = scriptedEngine([{ first: 5, costs: [1] }],
+      [[5, 4, 3], [5, 4, 3, 2, 2, 1]]);
+    const view = await openExplorer(engine);
+    view.controls[0].fire('click');
+    await settled(view);
+    assert.deepEqual(engine.asked, ['hello', 'train 1', 'hello']);
+    assert.deepEqual(view.history, [5, 4, 3, 2, 2, 1]);
+    view.close();
+  });
 });
 
 /** Row 0 of the first batch, as an answer's frame holds it. */
