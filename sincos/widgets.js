@@ -1202,12 +1202,13 @@ var sincosWidgets = (function () {
     }
 
     /** Keep up to three chunks on their way to the kernel, which trains the
-     * next while the page draws the last; in the page, one at a time. An
-     * answer takes about 45 ms to arrive in JupyterLab (its server leaves
-     * Nagle's algorithm on for the kernel's websocket, and the browser
-     * acknowledges late), so one chunk at a time would show fewer than 25
-     * frames a second. After Pause the kernel trains at most the chunks on
-     * their way: a few tens of milliseconds. */
+     * next while the page draws the last; in the page, one at a time. A
+     * Jupyter server leaves Nagle's algorithm on for the kernel's websocket
+     * unless told otherwise (this project's is:
+     * scripts/jupyter_server_config.py), and then an answer takes about
+     * 45 ms to arrive: one chunk at a time would show fewer than 25 frames
+     * a second. After Pause the kernel trains at most the chunks on their
+     * way: a few tens of milliseconds. */
     _pump() {
       if (this.closed || this.lost || this.settling) return;
       const depth = this.engine.blocking ? 1 : 3;
