@@ -7,27 +7,12 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
 const { describe, test } = require('node:test');
-const vm = require('node:vm');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const ASSETS = path.join(ROOT, 'book', 'assets');
-const TFJS = path.join(ASSETS, 'vendor', 'tfjs', 'tf.es2017.min.js');
-if (!fs.existsSync(TFJS)) {
-  throw new Error(`${TFJS} is missing: run bash book/fetch_assets.sh`);
-}
-const tf = require(TFJS);
-tf.env().set('IS_TEST', true);
-const widgets = require(path.join(ROOT, 'sincos', 'widgets.js'));
+const { tf, widgets, loadWeights, stubPage } = require('./support.js');
 const { TEXT, TEXTS, textFor } = widgets;
 
-const context = {};
-vm.runInNewContext(
-  fs.readFileSync(path.join(ASSETS, 'js', 'sincos-weights.js'), 'utf8'),
-  context);
-const DATA = JSON.parse(JSON.stringify(context.SINCOS_EXPLORER_WEIGHTS));
+const DATA = loadWeights();
 
 // Latin words a Chinese sentence keeps: the functions, the names of the
 // network, the libraries and the language.
@@ -92,97 +77,13 @@ describe('the tables of words', () => {
   });
 });
 
-// -- a stand-in for a page ----------------------------------------------------
-
-/** An element with what the widgets use of the DOM; a canvas records what
- * is drawn on it as text. */
-class Element {
-  constructor(document, tag) {
-    this.ownerDocument = document;
-    this.tagName = tag.toUpperCase();
-    this.childNodes = [];
-    this.attributes = {};
-    this.dataset = {};
-    this.style = {};
-    this.listeners = {};
-    this.value = '';
-    this.checked = false;
-    this.disabled = false;
-  }
-
-  append(...children) {
-    for (const child of children) {
-      this.childNodes.push(typeof child === 'object' ? child :
-        { text: String(child) });
-    }
-  }
-
-  replaceChildren(...children) {
-    this.childNodes = [];
-    this.append(...children);
-  }
-
-  get textContent() {
-    return this.childNodes.map((c) => (c instanceof Element ? c.textContent :
-      c.text)).join('');
-  }
-
-  set textContent(text) {
-    this.replaceChildren(String(text));
-  }
-
-  setAttribute(name, value) { this.attributes[name] = String(value); }
-  getAttribute(name) { return this.attributes[name]; }
-  addEventListener(type, f) {
-    (this.listeners[type] = this.listeners[type] || []).push(f);
-  }
-
-  get clientWidth() { return 640; }
-  get clientHeight() { return parseFloat(this.style.height) || 240; }
-
-  getContext() {
-    const drawn = this.ownerDocument.drawn;
-    const methods = {
-      fillText: (text) => drawn.push(String(text)),
-      measureText: (text) => ({ width: 7 * String(text).length }),
-      canvas: this,
-    };
-    return new Proxy(methods, {
-      get: (target, name) => (name in target ? target[name] : () => {}),
-      set: () => true,
-    });
-  }
-
-  /** Everything the element shows or says: its text, and the labels a
-   * screen reader reads. */
-  words() {
-    const out = [];
-    const walk = (node) => {
-      for (const name of ['aria-label', 'title', 'placeholder']) {
-        if (node.attributes[name]) out.push(node.attributes[name]);
-      }
-      for (const child of node.childNodes) {
-        if (child instanceof Element) walk(child);
-        else if (child.text.trim()) out.push(child.text);
-      }
-    };
-    walk(this);
-    return out;
-  }
-}
-
 /** A page in `lang` with a placeholder of each widget, as the notebooks
  * stored them. */
 function page(lang) {
-  const document = {
-    documentElement: { lang },
-    drawn: [],
-    createElement: (tag) => new Element(document, tag),
-    getElementById: () => null,
-  };
-  document.head = new Element(document, 'head');
+  const globals = stubPage(lang);
+  const { document } = globals;
   const placeholder = (kind, settings) => {
-    const root = new Element(document, 'div');
+    const root = document.createElement('div');
     root.dataset.kind = kind;
     root.dataset.settings = JSON.stringify(settings);
     return root;
@@ -198,22 +99,15 @@ function page(lang) {
       cell_size: 10, seed: hp.seed, stateful: true, steps_per_click: 3 }),
   ];
   document.querySelectorAll = () => document.roots;
-  return document;
+  return globals;
 }
 
 /** Mount the widgets on a page in `lang`, use the explorer a little, and
  * return every word shown, said or drawn. */
 async function wordsOnAPage(lang) {
-  const document = page(lang);
-  // A frame every few milliseconds, as a browser gives (Play waits for one
-  // between chunks).
-  Object.assign(globalThis, {
-    document,
-    requestAnimationFrame: (f) => setTimeout(f, 4),
-    window: { devicePixelRatio: 1 },
-    getComputedStyle: () => ({ color: '#212529',
-      backgroundColor: 'rgba(0, 0, 0, 0)' }),
-  });
+  const globals = page(lang);
+  const { document } = globals;
+  Object.assign(globalThis, globals);
   const words = [];
   const collect = () => {
     words.push(...document.roots.flatMap((root) => root.words()),
@@ -252,10 +146,7 @@ async function wordsOnAPage(lang) {
     document.roots[1].viewer.setStep(7);
     collect();
   } finally {
-    for (const name of ['document', 'requestAnimationFrame', 'window',
-      'getComputedStyle']) {
-      delete globalThis[name];
-    }
+    for (const name of Object.keys(globals)) delete globalThis[name];
   }
   return words;
 }

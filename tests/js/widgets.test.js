@@ -8,32 +8,13 @@
 
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 const { after, before, describe, test } = require('node:test');
-const vm = require('node:vm');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const ASSETS = path.join(ROOT, 'book', 'assets');
-const TFJS = path.join(ASSETS, 'vendor', 'tfjs', 'tf.es2017.min.js');
-if (!fs.existsSync(TFJS)) {
-  throw new Error(`${TFJS} is missing: run bash book/fetch_assets.sh`);
-}
-const tf = require(TFJS);
-tf.env().set('IS_TEST', true); // no "install the node backend" banner
-const widgets = require(path.join(ROOT, 'sincos', 'widgets.js'));
+const { ROOT, tf, widgets, loadWeights, stubPage } =
+  require('./support.js');
 const { Trainer, makeBatch } = widgets;
 const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
-
-/** The weights file, run as the browser runs it (in a context of its
- * own, whose arrays are copied into this one). */
-function loadWeights() {
-  const context = {};
-  vm.runInNewContext(
-    fs.readFileSync(path.join(ASSETS, 'js', 'sincos-weights.js'), 'utf8'),
-    context);
-  return JSON.parse(JSON.stringify(context.SINCOS_EXPLORER_WEIGHTS));
-}
 
 /** What a Python script prints as JSON, run with the project's package. */
 function python(lines) {
@@ -547,41 +528,6 @@ describe('both engines stop at the same learning rates', () => {
 
 /** Just enough of a page for the views: elements that keep their children,
  * attributes and listeners, and canvases that draw nothing. */
-function fakePage() {
-  const context = (canvas) => new Proxy({ canvas }, {
-    get: (target, key) => (key in target ? target[key] :
-      key === 'measureText' ? (text) => ({ width: 6 * String(text).length }) :
-        () => {}),
-    set: (target, key, value) => { target[key] = value; return true; },
-  });
-  const element = (tag) => {
-    const listeners = {};
-    const node = {
-      tagName: tag.toUpperCase(), children: [], dataset: {}, style: {},
-      attributes: {}, textContent: '', value: '', checked: false,
-      disabled: false, clientWidth: 600, clientHeight: 240,
-      classList: { add() {} },
-      addEventListener(type, f) { (listeners[type] ||= []).push(f); },
-      setAttribute(key, value) { this.attributes[key] = String(value); },
-      append(...children) { this.children.push(...children); },
-      replaceChildren(...children) { this.children = children; },
-      getContext() { return (this.ctx ||= context(this)); },
-      /** What the reader's click or change does. */
-      fire(type) {
-        (listeners[type] || []).forEach((f) => f({ target: node }));
-      },
-    };
-    return node;
-  };
-  return {
-    document: { createElement: element, head: element('head'),
-      getElementById: () => null },
-    getComputedStyle: () => ({ color: '#000000',
-      backgroundColor: 'rgba(0, 0, 0, 0)' }),
-    window: { devicePixelRatio: 1 },
-  };
-}
-
 /** Resolves when the view waits for nothing: no request on its way and no
  * iteration still to train. */
 async function settled(view) {
@@ -627,7 +573,7 @@ async function switchOffTrainAndChange(view, change) {
 }
 
 describe('the explorer\'s view', () => {
-  const page = fakePage();
+  const page = stubPage();
   before(() => Object.assign(globalThis, page));
   after(() => {
     for (const name of Object.keys(page)) delete globalThis[name];
@@ -703,7 +649,7 @@ describe('the explorer\'s view', () => {
 });
 
 describe('the explorer\'s history is the engine\'s', () => {
-  const page = fakePage();
+  const page = stubPage();
   before(() => Object.assign(globalThis, page));
   after(() => {
     for (const name of Object.keys(page)) delete globalThis[name];
