@@ -1143,12 +1143,12 @@ var sincosWidgets = (function () {
     }
 
     /** A request that replaces the whole state (hello, reset, configure);
-     * the controls wait for it. The engine answers in the order it was
-     * asked, so a chunk still on its way lands before it. */
+     * the controls wait for it. It goes once the chunk on its way has
+     * landed: the view has one request at a time with its engine. */
     _settle(ask, then) {
       this.settling = true;
       this._showControls();
-      ask().then((answer) => {
+      const send = () => ask().then((answer) => {
         this.settling = false;
         if (this.closed) return;
         then(answer);
@@ -1158,6 +1158,15 @@ var sincosWidgets = (function () {
         this.settling = false;
         this._failed(err);
       });
+      if (this.inFlight > 0) this.afterChunk = send;
+      else send();
+    }
+
+    /** The request that waited for the chunk on its way, if any. */
+    _sendWaiting() {
+      const send = this.afterChunk;
+      this.afterChunk = null;
+      if (send) send();
     }
 
     _take(answer) {
@@ -1201,18 +1210,17 @@ var sincosWidgets = (function () {
       return this.playing ? Infinity : 0;
     }
 
-    /** Keep up to three chunks on their way to the kernel, which trains the
-     * next while the page draws the last; in the page, one at a time. A
-     * Jupyter server leaves Nagle's algorithm on for the kernel's websocket
-     * unless told otherwise (this project's is:
-     * scripts/jupyter_server_config.py), and then an answer takes about
-     * 45 ms to arrive: one chunk at a time would show fewer than 25 frames
-     * a second. After Pause the kernel trains at most the chunks on their
-     * way: a few tens of milliseconds. */
+    /** Ask for the next chunk when the last has landed: one request at a
+     * time. A kernel may answer two requests of one widget at once, on two
+     * threads (ipykernel 7 runs widget messages in subshells), and the
+     * trainer must train one chunk after the other. After Pause the kernel
+     * trains at most the chunk on its way: a few tens of milliseconds. A
+     * Jupyter server that leaves Nagle's algorithm on for the kernel's
+     * websocket (the default; this project's does not:
+     * scripts/jupyter_server_config.py) adds about 45 ms to every answer. */
     _pump() {
       if (this.closed || this.lost || this.settling) return;
-      const depth = this.engine.blocking ? 1 : 3;
-      while (this.inFlight < depth && this._wanted() > 0) {
+      if (this.inFlight === 0 && this._wanted() > 0) {
         this._ask(Math.min(this.chunk, this._wanted()));
       }
       this._showControls();
@@ -1231,6 +1239,7 @@ var sincosWidgets = (function () {
           performance.now() - started, answer.costs.length);
         this._trained(answer);
         this.draw();
+        this._sendWaiting();
         // Training in the page blocks it: let the browser show this frame
         // first. The kernel trains elsewhere while the page paints.
         if (this.engine.blocking) await nextFrame();
@@ -1239,6 +1248,7 @@ var sincosWidgets = (function () {
         this.inFlight -= 1;
         this.onTheWay -= k;
         this._failed(err);
+        this._sendWaiting();
       });
     }
 

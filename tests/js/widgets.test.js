@@ -686,6 +686,53 @@ describe('the explorer\'s history is the engine\'s', () => {
     view.close();
   });
 
+  test('the view has one request at a time with its engine', async () => {
+    // An engine that answers when the test says: every request waits.
+    const frame = { iteration: null, ...makeBatchRow() };
+    const settings = { learningRate: HP.learningRate, cellSize: 2 };
+    const waiting = [];
+    const asked = [];
+    const later = (what, answer) => new Promise((resolve) => {
+      asked.push(what);
+      waiting.push(() => resolve(answer()));
+    });
+    let count = 0;
+    const engine = {
+      hello: () => later('hello', () => ({ settings, frame, history: [] })),
+      configure: () => later('configure',
+        () => ({ settings, frame, history: [] })),
+      train: (k) => later(`train ${k}`, () => {
+        const costs = Array(k).fill(1);
+        count += k;
+        return { first: count - k, costs, frame, nonFinite: null,
+          interrupted: false };
+      }),
+      dispose() {},
+    };
+    const root = document.createElement('div');
+    const view = new widgets.ExplorerView(root, engine, {
+      settings: { learningRate: HP.learningRate, cellSize: 2,
+        stateful: true, stepsPerClick: 5, timeSteps: T },
+      cellSizes: [2],
+    });
+    const answerNext = async () => {
+      waiting.shift()();
+      for (let i = 0; i < 20; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await answerNext(); // hello
+    view.controls[0].fire('click'); // Step: 5 iterations
+    enter(view.rateBox, '0.02'); // a new model, while a chunk is on its way
+    assert.equal(waiting.length, 1, `asked at once: ${asked}`);
+    while (waiting.length) await answerNext();
+    assert.deepEqual(asked.filter((a) => !a.startsWith('train')),
+      ['hello', 'configure']);
+    assert.equal(asked.indexOf('configure'), asked.length - 1,
+      `the new model was asked for before the chunk landed: ${asked}`);
+    view.close();
+  });
+
   test('a chunk after iterations the view never heard of brings the ' +
     'engine\'s history', async () => {
     const engine = scriptedEngine([{ first: 5, costs: [1] }],
